@@ -1,0 +1,104 @@
+"""Insight Fortnight content API: the app factory.
+
+flask --app api run            # development server
+gunicorn 'api:create_app()'    # production
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from pathlib import Path
+from typing import Any
+
+import orjson
+from flask import Flask
+from flask.json.provider import JSONProvider
+from flask_compress import Compress
+from flask_cors import CORS
+
+from .config import DEFAULTS
+from .db import init_db
+from .errors import register_error_handlers
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class OrjsonProvider(JSONProvider):
+    """orjson serialises an article in a few microseconds where the stdlib takes ~100."""
+
+    def dumps(self, obj: Any, **kwargs: Any) -> str:
+        return orjson.dumps(obj).decode()
+
+    def loads(self, s: str | bytes, **kwargs: Any) -> Any:
+        return orjson.loads(s)
+
+
+_NO_CACHE = ":no-cache"
+
+
+class _CompressCache:
+    """A small in-process cache of compressed bodies, keyed by the body's ETag."""
+
+    def __init__(self, size: int = 256) -> None:
+        self._size = size
+        self._data: dict[str, bytes] = {}
+
+    def get(self, key: str) -> bytes | None:
+        return self._data.get(key)
+
+    def set(self, key: str, value: bytes) -> None:
+        if key.endswith(_NO_CACHE):
+            return
+        if len(self._data) >= self._size:
+            self._data.pop(next(iter(self._data)))
+        self._data[key] = value
+
+
+def _compress_cache_key(request: Any) -> str:
+    from flask import g
+
+    # The ETag is a hash of the body, so equal keys mean equal bytes.
+    # Bodies without our ETag (errors, docs) are compressed afresh every time.
+    return getattr(g, "etag", None) or f"{uuid.uuid4()}{_NO_CACHE}"
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    app = Flask(__name__, instance_path=os.environ.get("FLASK_INSTANCE_PATH"))
+    app.json = OrjsonProvider(app)
+    app.config.from_mapping(DEFAULTS)
+    app.config["SEED_PATH"] = str(PROJECT_ROOT / "seed")
+    app.config["OPENAPI_PATH"] = str(PROJECT_ROOT / "openapi.yaml")
+    app.config.from_prefixed_env()
+    if test_config:
+        app.config.from_mapping(test_config)
+    if not app.config["DATABASE"]:
+        app.config["DATABASE"] = str(Path(app.instance_path) / "content.db")
+
+    init_db(app.config["DATABASE"], app.config["DATABASE_BUSY_TIMEOUT_MS"])
+
+    app.config.update(
+        COMPRESS_ALGORITHM=["br", "gzip"],
+        COMPRESS_MIMETYPES=["application/json", "application/problem+json"],
+        COMPRESS_CACHE_BACKEND=_CompressCache,
+        COMPRESS_CACHE_KEY=_compress_cache_key,
+    )
+    Compress(app)
+    # Reads are public: `*` without Vary: Origin lets shared caches keep one copy.
+    CORS(
+        app,
+        resources={r"/v1/*": {"origins": "*"}, r"/openapi.*": {"origins": "*"}},
+        methods=["GET", "HEAD", "OPTIONS"],
+        expose_headers=["ETag", "Link", "Last-Modified"],
+        send_wildcard=True,
+        max_age=86400,
+    )
+
+    register_error_handlers(app)
+    from .routes import register_blueprints
+
+    register_blueprints(app)
+    from .cli import register_commands
+
+    register_commands(app)
+    return app

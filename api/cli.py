@@ -1,0 +1,116 @@
+"""`flask --app api …` commands: thin click wrappers over plain functions."""
+
+from __future__ import annotations
+
+import sys
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+import click
+import orjson
+from flask import Flask, current_app
+
+from .db import connect
+from .importer.document import DocumentError
+
+from .importer.write import write_document
+
+SEED_SUFFIXES = (".txt", ".md")
+
+
+def find_documents(paths: Iterable[Path]) -> Iterator[Path]:
+    """Files as given, and the editor documents inside folders, in a stable order."""
+    for path in paths:
+        if path.is_dir():
+            yield from sorted(
+                p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SEED_SUFFIXES
+            )
+        else:
+            yield path
+
+
+@click.command("seed")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Parse and report; write nothing.")
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Print each parsed document as JSON, one object a line (JSON Lines).",
+)
+@click.option("--if-empty", is_flag=True, help="Do nothing when the database has articles.")
+def seed_command(paths: tuple[Path, ...], dry_run: bool, as_json: bool, if_empty: bool) -> None:
+    """Import editors' plain-text documents (files or folders; default: seed/).
+
+    Each file is stored atomically: all of it or nothing. Seeding the same file
+    twice changes nothing; seeding an edited file updates that article in place.
+    A bad file fails alone; the exit status is 1 when any file failed.
+
+    \b
+    Examples:
+      flask --app api seed                      # everything under seed/
+      flask --app api seed seed/issue-1/ new.txt
+      flask --app api seed --dry-run --json ../shared/seed-documents/*.txt
+    """
+    db = connect(current_app.config["DATABASE"], current_app.config["DATABASE_BUSY_TIMEOUT_MS"])
+    try:
+        if if_empty and db["articles"].count:
+            click.echo("The database already has articles; nothing seeded (--if-empty).")
+            return
+        targets = list(find_documents(paths or [Path(current_app.config["SEED_PATH"])]))
+        if not targets:
+            raise click.UsageError("No documents found (looked for *.txt and *.md files).")
+        counts: Counter[str] = Counter()
+        warnings: list[str] = []
+        errors: list[str] = []
+        show_progress = len(targets) > 10 and not as_json and sys.stderr.isatty()
+        with click.progressbar(
+            targets, label="Seeding", file=sys.stderr, hidden=not show_progress
+        ) as bar:
+            for path in bar:
+                outcome = _seed_one(db, path, dry_run=dry_run, as_json=as_json, warnings=warnings)
+                if outcome.startswith("error:"):
+                    errors.append(outcome.removeprefix("error:"))
+                    counts["failed"] += 1
+                else:
+                    counts[outcome] += 1
+        # With --json, stdout carries only the documents; the report goes to stderr.
+        for line in warnings:
+            click.echo(f"warning: {line}", err=True)
+        for line in errors:
+            click.echo(f"error: {line}", err=True)
+        done = [f"{counts[k]} {k}" for k in ("created", "updated", "unchanged", "parsed")]
+        summary = ", ".join(
+            [d for d in done if not d.startswith("0 ")] + [f"{counts['failed']} failed"]
+        )
+        dry = " (dry run: nothing written)" if dry_run else ""
+        click.echo(f"{len(targets)} file(s): {summary}{dry}", err=as_json)
+        if counts["failed"]:
+            sys.exit(1)
+    finally:
+        db.close()
+
+
+def _seed_one(db, path: Path, *, dry_run: bool, as_json: bool, warnings: list[str]) -> str:
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        return f"error:{path}: cannot read: {error.strerror or error}"
+    from .importer.parse import parse_document  # the parser is the heavy import; CLI only
+
+    try:
+        document = parse_document(raw, name=str(path))
+    except DocumentError as error:
+        return f"error:{path}:{error.line}: {error.message}"
+    warnings.extend(f"{path}:{w.line}: {w.message}" for w in document.warnings)
+    if as_json:
+        # JSON Lines: one document a line, so many files still parse line by line.
+        click.echo(orjson.dumps(document.to_dict()).decode())
+    if dry_run:
+        return "parsed"
+    return write_document(db, document).outcome
+
+
+def register_commands(app: Flask) -> None:
+    app.cli.add_command(seed_command)

@@ -1,0 +1,23 @@
+"""Configuration defaults. Every key can be overridden from the environment as FLASK_<KEY>
+(Flask's ``from_prefixed_env``: values are parsed as JSON when they can be, so
+``FLASK_MAX_CONTENT_LENGTH=65536`` is an int)."""
+
+from __future__ import annotations
+
+DEFAULTS: dict[str, object] = {
+    # Path of the SQLite file; None means "content.db in the instance folder".
+    "DATABASE": None,
+    # SQLite busy timeout: how long a writer waits for another writer's lock.
+    "DATABASE_BUSY_TIMEOUT_MS": 5000,
+    # Request bodies above this get 413 (editors' documents are far smaller).
+    "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+    "PUBLIC_CACHE_CONTROL": "public, max-age=60, stale-while-revalidate=300",
+    "PRIVATE_CACHE_CONTROL": "private, no-store",
+    "PAGE_SIZE_DEFAULT": 20,
+    "PAGE_SIZE_MAX": 100,
+    # Folder the `seed` command reads when given no path.
+    "SEED_PATH": None,
+    # Origins allowed to send writes (CORS); reads are open to any origin.
+    "CORS_WRITE_ORIGINS": [],
+    "COMPRESS_MIN_SIZE": 500,
+}

@@ -1,0 +1,91 @@
+"""Every error leaves as RFC 9457 application/problem+json: routes raise, this module answers."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import orjson
+from flask import Flask, Response, request
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+PROBLEM_MIMETYPE = "application/problem+json"
+
+log = logging.getLogger(__name__)
+
+
+class ApiError(Exception):
+    """An error a route raises on purpose; ``errors`` maps a field or parameter to messages."""
+
+    status = 400
+    title = "Bad Request"
+
+    def __init__(
+        self,
+        detail: str,
+        *,
+        errors: dict[str, list[str]] | None = None,
+        status: int | None = None,
+        title: str | None = None,
+    ) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.errors = errors
+        if status is not None:
+            self.status = status
+        if title is not None:
+            self.title = title
+
+
+class InvalidQuery(ApiError):
+    status = 400
+    title = "Invalid query parameters"
+
+
+class NotFound(ApiError):
+    status = 404
+    title = "Not Found"
+
+
+def problem(
+    status: int,
+    title: str,
+    detail: str,
+    *,
+    errors: dict[str, Any] | None = None,
+    headers: dict[str, str] | list[tuple[str, str]] | None = None,
+) -> Response:
+    body: dict[str, Any] = {
+        "type": "about:blank",
+        "title": title,
+        "status": status,
+        "detail": detail,
+        "instance": request.full_path.rstrip("?") if request else "",
+    }
+    if errors:
+        body["errors"] = errors
+    response = Response(orjson.dumps(body), status=status, mimetype=PROBLEM_MIMETYPE)
+    for name, value in dict(headers or {}).items():
+        if name.lower() not in ("content-type", "content-length"):
+            response.headers[name] = value
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(ApiError)
+    def _api_error(error: ApiError) -> Response:
+        return problem(error.status, error.title, error.detail, errors=error.errors)
+
+    @app.errorhandler(HTTPException)
+    def _http_error(error: HTTPException) -> Response:
+        # get_headers() carries Allow on 405 and WWW-Authenticate on 401.
+        headers = dict(error.get_headers())
+        status = error.code or 500
+        return problem(status, error.name, error.description or error.name, headers=headers)
+
+    @app.errorhandler(Exception)
+    def _unexpected(error: Exception) -> Response:
+        log.exception("unhandled error on %s %s", request.method, request.path)
+        fallback = InternalServerError()
+        return problem(500, fallback.name, "The server could not answer this request.")

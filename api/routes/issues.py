@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint
+
+from ..db import get_db
+from ..decorators import arguments, response
+from ..errors import NotFound
+from ..schemas.issues import (
+    BundleArgs,
+    BundleSchema,
+    IssueDetailArgs,
+    IssueDetailSchema,
+    IssueListArgs,
+    IssueSchema,
+)
+from ..store import issues as store
+from ..store.pagination import Page
+from . import not_found
+
+bp = Blueprint("issues", __name__)
+
+
+@bp.get("/issues")
+@response(IssueSchema)
+@arguments(IssueListArgs)
+def list_issues(args: dict[str, Any]) -> Page:
+    return store.list_issues(
+        get_db(), sort=args["sort"], limit=args["limit"], cursor=args.get("cursor")
+    )
+
+
+@bp.get("/issues/latest")
+@response(IssueDetailSchema)
+@arguments(IssueDetailArgs)
+def latest_issue(args: dict[str, Any]) -> dict[str, Any]:
+    issue = store.latest_issue(get_db())
+    if issue is None:
+        raise NotFound("No newsletter issue has been published yet.")
+    return issue
+
+
+@bp.get("/issues/<ref>")
+@response(IssueDetailSchema)
+@arguments(IssueDetailArgs)
+def get_issue(ref: str, args: dict[str, Any]) -> dict[str, Any]:
+    return store.get_issue(get_db(), ref) or not_found("issue", ref)
+
+
+@bp.get("/issues/<ref>/bundle")
+@response(BundleSchema)
+@arguments(BundleArgs)
+def get_bundle(ref: str, args: dict[str, Any]) -> dict[str, Any]:
+    return store.issue_bundle(get_db(), ref, args["format"]) or not_found("issue", ref)

@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint
+
+from ..db import get_db
+from ..decorators import arguments, response
+from ..schemas.questions import QuestionDetailArgs, QuestionListArgs, QuestionSchema
+from ..store import questions as store
+from ..store.articles import resolve_article_id
+from ..store.pagination import Page
+from . import not_found
+
+bp = Blueprint("questions", __name__)
+
+
+@bp.get("/questions")
+@response(QuestionSchema)
+@arguments(QuestionListArgs)
+def list_questions(args: dict[str, Any]) -> Page:
+    db = get_db()
+    article = args.get("article")
+    filters = store.QuestionFilters(
+        kind=args.get("kind"),
+        article_id=(resolve_article_id(db, article) or 0) if article else None,
+        issue=args.get("issue"),
+    )
+    return store.list_questions(db, filters, limit=args["limit"], cursor=args.get("cursor"))
+
+
+@bp.get("/questions/<int:question_id>")
+@response(QuestionSchema)
+@arguments(QuestionDetailArgs)
+def get_question(question_id: int, args: dict[str, Any]) -> dict[str, Any]:
+    return store.get_question(get_db(), question_id) or not_found("question", question_id)

@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint
+
+from ..db import get_db
+from ..decorators import arguments, response
+from ..schemas.sources import SourceDetailArgs, SourceListArgs, SourceSchema
+from ..store import sources as store
+from ..store.articles import resolve_article_id
+from ..store.pagination import Page
+from . import not_found
+
+bp = Blueprint("sources", __name__)
+
+
+@bp.get("/sources")
+@response(SourceSchema)
+@arguments(SourceListArgs)
+def list_sources(args: dict[str, Any]) -> Page:
+    db = get_db()
+    article = args.get("article")
+    filters = store.SourceFilters(
+        domain=args.get("domain"),
+        article_id=(resolve_article_id(db, article) or 0) if article else None,
+    )
+    return store.list_sources(db, filters, limit=args["limit"], cursor=args.get("cursor"))
+
+
+@bp.get("/sources/<int:source_id>")
+@response(SourceSchema)
+@arguments(SourceDetailArgs)
+def get_source(source_id: int, args: dict[str, Any]) -> dict[str, Any]:
+    return store.get_source(get_db(), source_id) or not_found("source", source_id)

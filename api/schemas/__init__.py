@@ -1,0 +1,1 @@
+"""Marshmallow schemas: query arguments beside the response shapes, one module per resource."""

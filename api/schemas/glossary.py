@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from .common import DetailArgs, ListArgs, Ref, SortOrder, fields_arg
+
+TERM_FIELDS = ("id", "slug", "term", "definition", "article_count", "url")
+ARTICLE_TERM_FIELDS = ("id", "slug", "term", "definition", "url")
+
+
+class ArticleTermSchema(Schema):
+    """A term as one article uses it, with the definition that article was published with."""
+
+    id = fields.Integer()
+    slug = fields.String()
+    term = fields.String()
+    definition = fields.String()
+    url = fields.String()
+
+
+class TermUseSchema(Schema):
+    id = fields.Integer()
+    slug = fields.String()
+    title = fields.String()
+    url = fields.String()
+    definition = fields.String()
+
+
+class TermSchema(ArticleTermSchema):
+    article_count = fields.Integer()
+
+
+class TermDetailSchema(TermSchema):
+    articles = fields.List(fields.Nested(TermUseSchema))
+
+
+class TermListArgs(ListArgs):
+    field_names = fields_arg(TERM_FIELDS)
+    sort = SortOrder(("term",), load_default=lambda: [("term", False)])
+    letter = fields.String(
+        validate=validate.Regexp(r"^[A-Za-z0-9]$", error="One letter or digit, e.g. letter=s.")
+    )
+    prefix = fields.String(validate=validate.Length(min=1, max=100))
+    article = Ref()
+
+
+class TermDetailArgs(DetailArgs):
+    field_names = fields_arg((*TERM_FIELDS, "articles"))
+
+
+class ArticleTermListArgs(ListArgs):
+    field_names = fields_arg(ARTICLE_TERM_FIELDS)

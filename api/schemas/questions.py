@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from .common import DetailArgs, ListArgs, Ref, fields_arg
+
+QUESTION_FIELDS = ("id", "article_id", "position", "text", "kinds")
+
+
+class QuestionSchema(Schema):
+    id = fields.Integer()
+    article_id = fields.Integer()
+    position = fields.Integer()
+    text = fields.String()
+    kinds = fields.List(fields.String())
+
+
+class ArticleQuestionListArgs(ListArgs):
+    field_names = fields_arg(QUESTION_FIELDS)
+
+
+class QuestionListArgs(ArticleQuestionListArgs):
+    kind = fields.String(validate=validate.Regexp(r"^[a-z]{1,40}$", error="A kind, e.g. debate."))
+    article = Ref()
+    issue = Ref()
+
+
+class QuestionDetailArgs(DetailArgs):
+    field_names = fields_arg(QUESTION_FIELDS)

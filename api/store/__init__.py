@@ -1,0 +1,1 @@
+"""Data access: the only package that holds SQL; functions take a Database, return dicts."""

@@ -1,0 +1,135 @@
+"""Keyset pagination: page 1,000 costs what page 1 costs, and every row is seen exactly once.
+
+A cursor is the last row's sort values, with the sort it was made for, in
+base64url JSON: opaque to clients, checked on the way back in.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from dataclasses import dataclass, field
+from typing import Any
+
+import orjson
+from sqlite_utils import Database
+
+
+class CursorError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class SortKey:
+    name: str  # as clients spell it, e.g. "published_at"
+    expression: str  # SQL, never NULL
+    descending: bool = False
+
+
+@dataclass
+class Page:
+    items: list[dict[str, Any]]
+    total: int
+    limit: int
+    next_cursor: str | None
+
+
+@dataclass
+class Query:
+    """FROM/WHERE of a list, built up by the resource's filters with bound parameters."""
+
+    select: str
+    source: str
+    where: list[str] = field(default_factory=list)
+    params: list[Any] = field(default_factory=list)  # for the WHERE clauses
+    select_params: list[Any] = field(default_factory=list)  # for subqueries in `select`
+
+    def filter(self, clause: str, *params: Any) -> Query:
+        self.where.append(clause)
+        self.params.extend(params)
+        return self
+
+    def where_sql(self, extra: list[str] | None = None) -> str:
+        clauses = self.where + (extra or [])
+        return " WHERE " + " AND ".join(f"({c})" for c in clauses) if clauses else ""
+
+    def sql(self, suffix: str = "") -> tuple[str, list[Any]]:
+        """The whole SELECT and its parameters, for queries that do not paginate."""
+        text = f"SELECT {self.select} FROM {self.source}{self.where_sql()}{suffix}"
+        return text, [*self.select_params, *self.params]
+
+
+def sort_keys(
+    sort: list[tuple[str, bool]], table: dict[str, SortKey], tiebreak: str
+) -> list[SortKey]:
+    """Client sort fields (name, descending) as SQL keys, made total by the row id."""
+    keys = [SortKey(name, table[name].expression, descending) for name, descending in sort]
+    return [*keys, SortKey("id", tiebreak)]
+
+
+def _signature(keys: list[SortKey]) -> str:
+    return ",".join(("-" if k.descending else "") + k.name for k in keys)
+
+
+def encode_cursor(keys: list[SortKey], values: list[Any]) -> str:
+    raw = orjson.dumps({"s": _signature(keys), "v": values})
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, keys: list[SortKey]) -> list[Any]:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        decoded = orjson.loads(raw)
+    except (binascii.Error, ValueError, orjson.JSONDecodeError) as error:
+        raise CursorError("Not a cursor this API issued.") from error
+    if not isinstance(decoded, dict) or decoded.get("s") != _signature(keys):
+        raise CursorError("This cursor belongs to another sort order; start again without it.")
+    values = decoded.get("v")
+    if not isinstance(values, list) or len(values) != len(keys):
+        raise CursorError("Not a cursor this API issued.")
+    if not all(isinstance(v, str | int | float) and not isinstance(v, bool) for v in values):
+        raise CursorError("Not a cursor this API issued.")
+    return values
+
+
+def _after(keys: list[SortKey], values: list[Any]) -> tuple[str, list[Any]]:
+    """Rows strictly after `values` in the sort order: (k1 > v1) OR (k1 = v1 AND k2 > v2) ..."""
+    disjuncts: list[str] = []
+    params: list[Any] = []
+    for i, key in enumerate(keys):
+        terms = [f"{k.expression} = ?" for k in keys[:i]]
+        terms.append(f"{key.expression} {'<' if key.descending else '>'} ?")
+        disjuncts.append("(" + " AND ".join(terms) + ")")
+        params.extend(values[: i + 1])
+    return " OR ".join(disjuncts), params
+
+
+def paginate(
+    db: Database, query: Query, keys: list[SortKey], *, limit: int, cursor: str | None
+) -> Page:
+    """`keys` must end with a unique column so the order is total."""
+    total = next(
+        db.execute(f"SELECT COUNT(*) FROM {query.source}{query.where_sql()}", query.params)
+    )[0]
+    extra: list[str] = []
+    params = [*query.select_params, *query.params]
+    if cursor:
+        clause, after_params = _after(keys, decode_cursor(cursor, keys))
+        extra.append(clause)
+        params.extend(after_params)
+    order = ", ".join(f"{k.expression} {'DESC' if k.descending else 'ASC'}" for k in keys)
+    sort_columns = ", ".join(f"{k.expression} AS _sort{i}" for i, k in enumerate(keys))
+    sql = (
+        f"SELECT {query.select}, {sort_columns} FROM {query.source}"
+        f"{query.where_sql(extra)} ORDER BY {order} LIMIT ?"
+    )
+    rows = list(db.query(sql, [*params, limit + 1]))
+    next_cursor = None
+    if len(rows) > limit:
+        rows = rows[:limit]
+        last = rows[-1]
+        next_cursor = encode_cursor(keys, [last[f"_sort{i}"] for i in range(len(keys))])
+    for row in rows:
+        for i in range(len(keys)):
+            del row[f"_sort{i}"]
+    return Page(rows, total, limit, next_cursor)

@@ -1,0 +1,28 @@
+"""One spelling for instants and dates: RFC 3339 in UTC with a Z, and YYYY-MM-DD."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+RFC3339 = "%Y-%m-%dT%H:%M:%SZ"
+
+
+def utc_now() -> str:
+    return datetime.now(UTC).strftime(RFC3339)
+
+
+def to_rfc3339(moment: datetime) -> str:
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).strftime(RFC3339)
+
+
+def parse_instant(text: str) -> datetime:
+    """A date or an RFC 3339 datetime; a bare date means midnight UTC. Raises ValueError."""
+    text = text.strip()
+    if len(text) == 10:
+        return datetime.combine(date.fromisoformat(text), datetime.min.time(), UTC)
+    moment = datetime.fromisoformat(text.replace("z", "Z"))
+    if moment.tzinfo is None:
+        raise ValueError("a datetime needs a time zone, e.g. 2024-06-19T00:00:00Z")
+    return moment.astimezone(UTC)
