@@ -13,7 +13,6 @@ from flask import Flask, current_app
 
 from .db import connect
 from .importer.document import DocumentError
-
 from .importer.write import write_document
 
 SEED_SUFFIXES = (".txt", ".md")

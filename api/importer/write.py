@@ -16,9 +16,9 @@ from typing import Any, Literal
 from sqlite_utils import Database
 
 from ..db import write_transaction
+from ..slugs import slugify
 from ..timefmt import utc_now
 from .document import Document, IssueRef, Section
-from ..slugs import slugify
 from .render import LinkedTerm, TermLinker
 
 Outcome = Literal["created", "updated", "unchanged"]

@@ -29,7 +29,7 @@ def list_questions(args: dict[str, Any]) -> Page:
     return store.list_questions(db, filters, limit=args["limit"], cursor=args.get("cursor"))
 
 
-@bp.get("/questions/<int:question_id>")
+@bp.get("/questions/<int(max=9223372036854775807):question_id>")
 @response(QuestionSchema)
 @arguments(QuestionDetailArgs)
 def get_question(question_id: int, args: dict[str, Any]) -> dict[str, Any]:

@@ -28,7 +28,7 @@ def list_sources(args: dict[str, Any]) -> Page:
     return store.list_sources(db, filters, limit=args["limit"], cursor=args.get("cursor"))
 
 
-@bp.get("/sources/<int:source_id>")
+@bp.get("/sources/<int(max=9223372036854775807):source_id>")
 @response(SourceSchema)
 @arguments(SourceDetailArgs)
 def get_source(source_id: int, args: dict[str, Any]) -> dict[str, Any]:

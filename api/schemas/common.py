@@ -49,9 +49,9 @@ class SortOrder(fields.Field):
             if name not in self.allowed:
                 choices = ", ".join(f"{n}, -{n}" for n in self.allowed)
                 raise ValidationError(f"Cannot sort by {part!r}; allowed: {choices}.")
-            if any(existing == name for existing, _ in order):
-                raise ValidationError(f"{name!r} appears twice.")
-            order.append((name, part.startswith("-")))
+            # A repeated field cannot change the order again; the first mention wins.
+            if all(existing != name for existing, _ in order):
+                order.append((name, part.startswith("-")))
         return order
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from .common import FORMAT_SUFFIX, loads, one, ref_clause, visible_article
+from .common import FORMAT_SUFFIX, as_id, loads, one, ref_clause, visible_article
 from .glossary import ARTICLE_TERM_COLUMNS
 from .pagination import Page, Query, SortKey, paginate, sort_keys
 from .questions import QUESTION_COLUMNS, shape_question
@@ -139,11 +139,13 @@ def list_sections(
 def get_section(
     db: Database, article_id: int, ref: str, fmt: str = "text"
 ) -> dict[str, Any] | None:
-    column = "s.position" if ref.isdigit() else "s.anchor"
+    """A section by its anchor or its position in the article."""
+    position = as_id(ref)
+    column, value = ("s.position", position) if position is not None else ("s.anchor", ref)
     row = one(
         db,
         f"SELECT {_section_columns(fmt)} FROM sections s WHERE s.article_id = ? AND {column} = ?",
-        [article_id, int(ref) if ref.isdigit() else ref],
+        [article_id, value],
     )
     return _shape_section(row) if row else None
 

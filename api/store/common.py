@@ -21,11 +21,22 @@ def visible_article(query_params: list[Any]) -> str:
     return VISIBLE_ARTICLE
 
 
+MAX_ID = 2**63 - 1  # SQLite's INTEGER; a larger number cannot be bound at all
+
+
+def as_id(text: str) -> int | None:
+    """The row id a reference names, if it is one (ASCII digits within SQLite's range)."""
+    if text.isascii() and text.isdigit() and int(text) <= MAX_ID:
+        return int(text)
+    return None
+
+
 def ref_clause(alias: str, ref: str | int) -> tuple[str, Any]:
     """A detail URL takes the id or the slug; slugs are never all digits."""
     text = str(ref)
-    if text.isdigit():
-        return f"{alias}.id = ?", int(text)
+    row_id = as_id(text)
+    if row_id is not None:
+        return f"{alias}.id = ?", row_id
     return f"{alias}.slug = ?", text
 
 
