@@ -64,7 +64,9 @@ def _compress_cache_key(request: Any) -> str:
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
-    app = Flask(__name__, instance_path=os.environ.get("FLASK_INSTANCE_PATH"))
+    app = Flask(
+        __name__, instance_path=os.environ.get("FLASK_INSTANCE_PATH"), static_folder=None
+    )
     app.json = OrjsonProvider(app)
     app.config.from_mapping(DEFAULTS)
     app.config["SEED_PATH"] = str(PROJECT_ROOT / "seed")

@@ -10,15 +10,23 @@ from flask.testing import FlaskClient, FlaskCliRunner
 from api import create_app
 from api.db import connect
 from api.importer.write import write_document
+from tests.contract import ValidatingClient
 from tests.factories import make_document
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_DIR = ROOT / "seed"
 
 
+def make_app(database: Path | str) -> Flask:
+    """An app whose test client checks every response against openapi.yaml."""
+    app = create_app({"TESTING": True, "DATABASE": str(database)})
+    app.test_client_class = ValidatingClient
+    return app
+
+
 @pytest.fixture
 def app(tmp_path: Path) -> Iterator[Flask]:
-    yield create_app({"TESTING": True, "DATABASE": str(tmp_path / "test.db")})
+    yield make_app(tmp_path / "test.db")
 
 
 @pytest.fixture
@@ -54,7 +62,7 @@ def seeded(seeded_app: Flask) -> FlaskClient:
 def many_articles_db(tmp_path_factory: pytest.TempPathFactory) -> str:
     """A few hundred generated articles across several issues, built once per session."""
     path = tmp_path_factory.mktemp("many") / "many.db"
-    create_app({"TESTING": True, "DATABASE": str(path)})
+    make_app(path)
     database = connect(path)
     for n in range(1, 301):
         write_document(database, make_document(n, issue=1 + n % 5))
@@ -64,4 +72,4 @@ def many_articles_db(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 @pytest.fixture
 def many(many_articles_db: str) -> FlaskClient:
-    return create_app({"TESTING": True, "DATABASE": many_articles_db}).test_client()
+    return make_app(many_articles_db).test_client()

@@ -48,7 +48,10 @@ def make_document(
                 published_on=f"2024-06-{1 + n % 28:02d}",
             )
         ],
-        glossary=[Term(t, d) for t, d in (terms or [("Sanctions", "Penalties."), ("Cold War", "A standoff.")])],
+        glossary=[
+            Term(t, d)
+            for t, d in (terms or [("Sanctions", "Penalties."), ("Cold War", "A standoff.")])
+        ],
         questions=[Question(f"Question {n}: are sanctions effective?", ["debate", "essay"])],
         word_count=40,
         reading_minutes=1,
