@@ -9,6 +9,8 @@ import orjson
 from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from .store.pagination import CursorError
+
 PROBLEM_MIMETYPE = "application/problem+json"
 
 log = logging.getLogger(__name__)
@@ -76,6 +78,15 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(ApiError)
     def _api_error(error: ApiError) -> Response:
         return problem(error.status, error.title, error.detail, errors=error.errors)
+
+    @app.errorhandler(CursorError)
+    def _bad_cursor(error: CursorError) -> Response:
+        return problem(
+            400,
+            InvalidQuery.title,
+            "Check the query parameters: cursor.",
+            errors={"cursor": [str(error)]},
+        )
 
     @app.errorhandler(HTTPException)
     def _http_error(error: HTTPException) -> Response:

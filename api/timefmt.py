@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime
 
 RFC3339 = "%Y-%m-%dT%H:%M:%SZ"
@@ -19,10 +20,12 @@ def to_rfc3339(moment: datetime) -> str:
 
 def parse_instant(text: str) -> datetime:
     """A date or an RFC 3339 datetime; a bare date means midnight UTC. Raises ValueError."""
-    text = text.strip()
+    text = text.strip().upper()  # RFC 3339 allows a lowercase t and z
     if len(text) == 10:
         return datetime.combine(date.fromisoformat(text), datetime.min.time(), UTC)
-    moment = datetime.fromisoformat(text.replace("z", "Z"))
+    # A leap second (23:59:60) is valid RFC 3339 that Python cannot represent.
+    text = re.sub(r"(T\d\d:\d\d):60", r"\1:59", text)
+    moment = datetime.fromisoformat(text)
     if moment.tzinfo is None:
         raise ValueError("a datetime needs a time zone, e.g. 2024-06-19T00:00:00Z")
     return moment.astimezone(UTC)

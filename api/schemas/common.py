@@ -96,7 +96,12 @@ class ListArgs(QueryArgs):
         strict=False,
         validate=validate.Range(min=1, max=100, error="Must be between 1 and 100."),
     )
-    cursor = fields.String(validate=validate.Length(min=1, max=1000))
+    cursor = fields.String(
+        validate=[
+            validate.Length(min=1, max=1000),
+            validate.Regexp(r"^[A-Za-z0-9_-]+$", error="Not a cursor this API issued."),
+        ]
+    )
 
 
 def fields_arg(allowed: Iterable[str]) -> CommaList:

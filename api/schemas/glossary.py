@@ -40,7 +40,7 @@ class TermListArgs(ListArgs):
     letter = fields.String(
         validate=validate.Regexp(r"^[A-Za-z0-9]$", error="One letter or digit, e.g. letter=s.")
     )
-    prefix = fields.String(validate=validate.Length(min=1, max=100))
+    prefix = fields.String(validate=validate.Length(min=1, max=200))
     article = Ref()
 
 

@@ -20,7 +20,7 @@ class ArticleQuestionListArgs(ListArgs):
 
 
 class QuestionListArgs(ArticleQuestionListArgs):
-    kind = fields.String(validate=validate.Regexp(r"^[a-z]{1,40}$", error="A kind, e.g. debate."))
+    kind = fields.String(validate=validate.Length(min=1, max=200))
     article = Ref()
     issue = Ref()
 
