@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 import orjson
 from flask import Flask, current_app
+from flask.cli import with_appcontext
 
 from .db import connect
 from .importer.document import DocumentError
@@ -30,6 +31,7 @@ def find_documents(paths: Iterable[Path]) -> Iterator[Path]:
 
 
 @click.command("seed")
+@with_appcontext
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Parse and report; write nothing.")
 @click.option(

@@ -7,6 +7,7 @@ which cost about 0.4 ms a request on our machines (STACK-NOTES.md).
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -33,20 +34,39 @@ def connect(path: str | Path, busy_timeout_ms: int = 5000) -> Database:
     return db
 
 
+def _file_identity(path: str) -> tuple[int, int] | None:
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return None
+    return stat.st_dev, stat.st_ino
+
+
 def get_db() -> Database:
-    """The current thread's connection to the app's database."""
+    """The current thread's connection to the app's database.
+
+    A file restored from a backup or replaced by hand is a new file: the connection to
+    the old one is dropped rather than serving (or health-checking) a deleted file.
+    """
     path = current_app.config["DATABASE"]
-    cache: dict[str, Database] = getattr(_local, "connections", None) or {}
+    cache: dict[str, tuple[Database, tuple[int, int] | None]] = (
+        getattr(_local, "connections", None) or {}
+    )
     _local.connections = cache
-    db = cache.get(path)
-    if db is None:
-        db = connect(path, current_app.config["DATABASE_BUSY_TIMEOUT_MS"])
-        cache[path] = db
+    identity = _file_identity(path)
+    cached = cache.get(path)
+    if cached is not None:
+        db, opened = cached
+        if opened == identity and identity is not None:
+            return db
+        db.close()
+    db = connect(path, current_app.config["DATABASE_BUSY_TIMEOUT_MS"])
+    cache[path] = (db, _file_identity(path))
     return db
 
 
 def close_thread_connections() -> None:
-    for db in getattr(_local, "connections", {}).values():
+    for db, _identity in getattr(_local, "connections", {}).values():
         db.close()
     _local.connections = {}
 

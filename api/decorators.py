@@ -68,4 +68,7 @@ def response(schema_cls: type[Schema]) -> Callable[[Callable[..., Any]], Callabl
 
 
 def _newest(items: list[dict[str, Any]]) -> str | None:
-    return max((i["updated_at"] for i in items if i.get("updated_at")), default=None)
+    """Last-Modified: stores may add `last_modified` (not part of any response shape) where
+    an item's representation changes with more than its own row, as an issue with its articles."""
+    stamps = (i.get("last_modified") or i.get("updated_at") for i in items)
+    return max((s for s in stamps if s), default=None)

@@ -167,7 +167,7 @@ def _replace_terms(db: Database, article_id: int, document: Document, now: str) 
     linked: list[LinkedTerm] = []
     for position, entry in enumerate(document.glossary, start=1):
         slug = slugify(entry.term)
-        row = _one(db, "SELECT id, definition FROM terms WHERE slug = ?", slug)
+        row = _one(db, "SELECT id FROM terms WHERE slug = ?", slug)
         if row is None:
             term_id = int(
                 db.execute(
@@ -177,13 +177,9 @@ def _replace_terms(db: Database, article_id: int, document: Document, now: str) 
                 ).lastrowid
             )
         else:
+            # Each article keeps its own wording (below); the API reads the shared entry
+            # from the newest visible article, so nothing here is overwritten.
             term_id = int(row["id"])
-            # The shared entry shows the newest wording; each article keeps its own below.
-            if row["definition"] != entry.definition:
-                db.execute(
-                    "UPDATE terms SET term = ?, definition = ?, updated_at = ? WHERE id = ?",
-                    [entry.term, entry.definition, now, term_id],
-                )
         db.execute(
             "INSERT OR IGNORE INTO article_terms (article_id, term_id, position, definition)"
             " VALUES (?, ?, ?, ?)",

@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from .common import FORMAT_SUFFIX, as_id, loads, one, ref_clause, visible_article
+from .common import FORMAT_SUFFIX, as_id, fts_query, loads, one, ref_clause, visible_article
 from .glossary import ARTICLE_TERM_COLUMNS
 from .pagination import Page, Query, SortKey, paginate, sort_keys
 from .questions import QUESTION_COLUMNS, shape_question
@@ -69,11 +69,14 @@ def list_articles(
             value,
         )
     if filters.q:
-        # Quoted: user text is never run as FTS syntax (c++, foo", -x all break it).
-        query.filter(
-            "a.id IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)",
-            db.quote_fts(filters.q),
-        )
+        # Never raw: user text as FTS syntax breaks on c++, foo" or -x.
+        match = fts_query(filters.q)
+        if match is None:
+            query.filter("0")
+        else:
+            query.filter(
+                "a.id IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)", match
+            )
     keys = sort_keys(sort, ARTICLE_SORTS, "a.id")
     return paginate(db, query, keys, limit=limit, cursor=cursor)
 
@@ -107,7 +110,8 @@ def articles_of_issue(db: Database, issue_id: int, fmt: str = "text") -> list[di
 def _section_columns(fmt: str) -> str:
     return (
         "s.id, s.article_id, s.kind, s.position, s.number, s.heading, s.anchor,"
-        f" s.content{FORMAT_SUFFIX[fmt]} AS content"
+        f" s.content{FORMAT_SUFFIX[fmt]} AS content,"
+        " (SELECT a.updated_at FROM articles a WHERE a.id = s.article_id) AS last_modified"
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import orjson
@@ -48,3 +49,13 @@ def one(db: Database, sql: str, params: list[Any]) -> dict[str, Any] | None:
 
 def loads(value: str) -> Any:
     return orjson.loads(value)
+
+
+_SEARCH_WORD = re.compile(r"\w+")
+
+
+def fts_query(text: str) -> str | None:
+    """User text as an FTS5 query that cannot be a syntax error: every word quoted, all
+    required. None when the text has no word to look for (only punctuation, say)."""
+    words = _SEARCH_WORD.findall(text)
+    return " ".join(f'"{word}"' for word in words) if words else None

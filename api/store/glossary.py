@@ -16,9 +16,19 @@ ARTICLE_TERM_COLUMNS = "t.id, t.slug, t.term, at.definition, '/v1/glossary/' || 
 
 TERM_SORTS = {"term": SortKey("term", "t.term COLLATE NOCASE")}
 
-_USES = (
-    "SELECT COUNT(*) FROM article_terms at JOIN articles a ON a.id = at.article_id"
+_VISIBLE_USES = (
+    "FROM article_terms at JOIN articles a ON a.id = at.article_id"
     f" WHERE at.term_id = t.id AND {VISIBLE_ARTICLE}"
+)
+# The shared entry reads as the newest visible article has it: a draft's rewording
+# stays private until that draft is published.
+_TERM_COLUMNS = (
+    "t.id, t.slug, t.term,"
+    f" (SELECT at.definition {_VISIBLE_USES} ORDER BY a.published_at DESC, a.id DESC LIMIT 1)"
+    " AS definition,"
+    f" (SELECT COUNT(*) {_VISIBLE_USES}) AS article_count,"
+    f" MAX(t.updated_at, (SELECT MAX(a.updated_at) {_VISIBLE_USES})) AS last_modified,"
+    " '/v1/glossary/' || t.slug AS url"
 )
 
 
@@ -36,15 +46,9 @@ class TermFilters:
 
 def _visible_terms() -> Query:
     now = utc_now()
+    query = Query(_TERM_COLUMNS, "terms t", select_params=[now, now, now])
     # A term shows only while a visible article uses it.
-    query = Query(
-        "t.id, t.slug, t.term, t.definition, ("
-        + _USES
-        + ") AS article_count, '/v1/glossary/' || t.slug AS url",
-        "terms t",
-        select_params=[now],
-    )
-    return query.filter(f"({_USES}) > 0", now)
+    return query.filter(f"EXISTS (SELECT 1 {_VISIBLE_USES})", now)
 
 
 def list_terms(

@@ -19,14 +19,20 @@ ISSUE_SORTS = {
 }
 
 
+_ITS_ARTICLES = f"FROM articles a WHERE a.issue_id = i.id AND {VISIBLE_ARTICLE}"
+
+
 def _issue_query() -> Query:
     columns = (
         "i.id, i.number, i.slug, i.title, i.published_on, i.status,"
-        " (SELECT COUNT(*) FROM articles a WHERE a.issue_id = i.id AND "
-        + VISIBLE_ARTICLE
-        + ") AS article_count, i.created_at, i.updated_at, '/v1/issues/' || i.slug AS url"
+        f" (SELECT COUNT(*) {_ITS_ARTICLES}) AS article_count, i.created_at, i.updated_at,"
+        f" MAX(i.updated_at, COALESCE((SELECT MAX(a.updated_at) {_ITS_ARTICLES}), ''))"
+        " AS last_modified, '/v1/issues/' || i.slug AS url"
     )
-    return Query(columns, "issues i", select_params=[utc_now()]).filter(VISIBLE_ISSUE)
+    now = utc_now()
+    query = Query(columns, "issues i", select_params=[now, now])
+    # An edition shows once something in it is published: no empty shells in the app.
+    return query.filter(VISIBLE_ISSUE).filter(f"EXISTS (SELECT 1 {_ITS_ARTICLES})", now)
 
 
 def list_issues(

@@ -10,7 +10,10 @@ from sqlite_utils import Database
 from .common import loads, one, ref_clause, visible_article
 from .pagination import Page, Query, SortKey, paginate
 
-QUESTION_COLUMNS = "q.id, q.article_id, q.position, q.text, q.kinds"
+QUESTION_COLUMNS = (
+    "q.id, q.article_id, q.position, q.text, q.kinds,"
+    " (SELECT a.updated_at FROM articles a WHERE a.id = q.article_id) AS last_modified"
+)
 
 
 def shape_question(row: dict[str, Any]) -> dict[str, Any]:

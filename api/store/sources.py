@@ -10,7 +10,10 @@ from sqlite_utils import Database
 from .common import one, visible_article
 from .pagination import Page, Query, SortKey, paginate
 
-SOURCE_COLUMNS = "s.id, s.article_id, s.position, s.url, s.domain, s.publisher, s.published_on"
+SOURCE_COLUMNS = (
+    "s.id, s.article_id, s.position, s.url, s.domain, s.publisher, s.published_on,"
+    " (SELECT a.updated_at FROM articles a WHERE a.id = s.article_id) AS last_modified"
+)
 
 
 @dataclass

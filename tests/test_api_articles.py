@@ -1,0 +1,825 @@
+"""Articles and their sub-resources: seed values, filters, search, sorting, pagination,
+fields/include, the three paragraph formats and glossary linking, draft visibility."""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from api import create_app
+from api.db import connect
+from api.importer.document import Item, Question, Section, Source, Term
+from api.importer.write import write_document
+from tests.contract import ValidatingClient
+from tests.factories import make_document
+
+SEED_DIR = Path(__file__).resolve().parent.parent / "seed"
+SEED_SLUG = "russia-north-korea-defense-pact"
+BODY_HEADINGS = [
+    "Details of the Pact",
+    "Strategic and Historical Context",
+    "International Reactions",
+    "Ceremony and Symbolism",
+    "Geopolitical Implications",
+]
+BACKGROUND_HEADINGS = [
+    "Historical Context",
+    "North Korea’s Military and Nuclear Program",
+    "Russia’s Geopolitical Moves",
+    "United States and Allied Responses",
+    "Recent Developments in Russia-North Korea Relations",
+]
+SEED_TERMS = ["Mutual Defense Pact", "Cold War", "Sanctions", "Ballistic Missiles", "Geopolitics"]
+SEED_QUESTIONS = [
+    "Are international sanctions an effective tool for curbing the actions of countries"
+    " like Russia and North Korea?",
+    "Can global non-proliferation efforts be successful in an environment where powerful"
+    " nations like Russia and North Korea form military alliances?",
+]
+SEED_SOURCE_URL = "https://www.nytimes.com/2024/06/19/world/asia/putin-meets-kim-north-korea.html"
+RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
+LINK_RE = re.compile(r'<a\b[^>]*\bhref="([^"]+)"[^>]*>(.*?)</a>', re.S)
+MD_LINK_RE = re.compile(r"\[((?:[^\]\\]|\\.)+)\]\((/v1/glossary/[^)\s]+)\)")
+
+
+# Fixtures ------------------------------------------------------------------------------
+
+
+def _make_app(path: Path) -> Flask:
+    app = create_app({"TESTING": True, "DATABASE": str(path)})
+    app.test_client_class = ValidatingClient
+    return app
+
+
+@pytest.fixture(scope="module")
+def many_api(many_articles_db: str) -> FlaskClient:
+    """conftest's 300 generated articles in 5 issues, behind one app for the whole module."""
+    return _make_app(Path(many_articles_db)).test_client()
+
+
+def _api(factory: pytest.TempPathFactory, name: str, build: Any) -> FlaskClient:
+    """A module-scoped API over a database that `build(db)` fills once (tests only read)."""
+    path = factory.mktemp(name) / "content.db"
+    app = _make_app(path)
+    database = connect(path)
+    try:
+        build(database)
+    finally:
+        database.close()
+    return app.test_client()
+
+
+@pytest.fixture(scope="module")
+def seed_api(tmp_path_factory: pytest.TempPathFactory) -> FlaskClient:
+    """The shipped seed imported once through the CLI, for read-only tests."""
+    app = _make_app(tmp_path_factory.mktemp("seed") / "seed.db")
+    # The app context is pushed here because `seed` needs one and app.cli does not push it
+    # (see test_seeded_fixture_imports_the_seed in test_api_articles.py).
+    with app.app_context():
+        result = app.test_cli_runner().invoke(args=["seed", str(SEED_DIR)])
+    assert result.exit_code == 0, (result.output, result.exception)
+    return app.test_client()
+
+
+@pytest.fixture(scope="module")
+def filters_api(tmp_path_factory: pytest.TempPathFactory) -> FlaskClient:
+    return _api(tmp_path_factory, "filters", _filters_dataset)
+
+
+@pytest.fixture(scope="module")
+def linking_api(tmp_path_factory: pytest.TempPathFactory) -> FlaskClient:
+    return _api(tmp_path_factory, "linking", _linking_document)
+
+
+@pytest.fixture(scope="module")
+def rich_api(tmp_path_factory: pytest.TempPathFactory) -> FlaskClient:
+    return _api(tmp_path_factory, "rich", _rich_document)
+
+
+@pytest.fixture(scope="module")
+def hidden_setup(tmp_path_factory: pytest.TempPathFactory) -> tuple[FlaskClient, tuple[int, int]]:
+    ids: list[int] = []
+    client = _api(tmp_path_factory, "hidden", lambda db: ids.extend(_hidden_dataset(db)))
+    return client, (ids[0], ids[1])
+
+
+@pytest.fixture
+def hidden_api(hidden_setup: tuple[FlaskClient, tuple[int, int]]) -> FlaskClient:
+    return hidden_setup[0]
+
+
+@pytest.fixture
+def hidden_api_ids(hidden_setup: tuple[FlaskClient, tuple[int, int]]) -> tuple[int, int]:
+    return hidden_setup[1]
+
+
+# Helpers -------------------------------------------------------------------------------
+
+
+def ok(client: FlaskClient, url: str, **kwargs: Any) -> Any:
+    response = client.get(url, **kwargs)
+    assert response.status_code == 200, (url, response.status_code, response.get_data(True))
+    assert response.mimetype == "application/json"
+    return response.get_json()
+
+
+def assert_problem(response: Any, status: int, param: str | None = None) -> dict[str, Any]:
+    assert response.status_code == status, response.get_data(as_text=True)
+    assert response.mimetype == "application/problem+json"
+    body = response.get_json()
+    for key in ("type", "title", "status", "detail", "instance"):
+        assert key in body, key
+    assert body["status"] == status
+    if param is not None:
+        assert param in body.get("errors", {}), body
+        assert body["errors"][param] and all(isinstance(m, str) for m in body["errors"][param])
+    return body
+
+
+def walk(client: FlaskClient, url: str, *, max_pages: int = 400) -> tuple[list[dict], int]:
+    """Every item of a list, following `Link: rel="next"` (checked equal to links.next)."""
+    response = client.get(url)
+    assert response.status_code == 200, response.get_data(as_text=True)
+    total = response.get_json()["meta"]["total"]
+    items: list[dict] = []
+    for _ in range(max_pages):
+        body = response.get_json()
+        assert body["meta"]["total"] == total
+        items.extend(body["data"])
+        next_url = body["links"]["next"]
+        link = response.headers.get("Link")
+        if next_url is None:
+            assert body["meta"]["next_cursor"] is None
+            assert link is None or 'rel="next"' not in link
+            return items, total
+        assert len(body["data"]) == body["meta"]["limit"]
+        assert body["meta"]["next_cursor"]
+        match = re.search(r'<([^>]+)>\s*;\s*rel="next"', link or "")
+        assert match, link
+        assert match.group(1) == next_url
+        response = client.get(match.group(1))
+        assert response.status_code == 200, response.get_data(as_text=True)
+    raise AssertionError("pagination never ended")
+
+
+def slugs(body: dict[str, Any]) -> list[str]:
+    return [a["slug"] for a in body["data"]]
+
+
+def links(text: str) -> list[tuple[str, str]]:
+    """(href, visible words) of every link in an HTML fragment."""
+    return [(href, re.sub(r"<[^>]+>", "", inner)) for href, inner in LINK_RE.findall(text)]
+
+
+def md_links(text: str) -> list[tuple[str, str]]:
+    return [(href, re.sub(r"\\(.)", r"\1", words)) for words, href in MD_LINK_RE.findall(text)]
+
+
+def strip_html(text: str) -> str:
+    return html.unescape(re.sub(r"<[^>]+>", "", text))
+
+
+def commit(db: Any, sql: str, params: list[Any]) -> None:
+    with db.conn:
+        db.execute(sql, params)
+
+
+# The seed article ----------------------------------------------------------------------
+
+
+def test_seeded_fixture_imports_the_seed(seeded: FlaskClient) -> None:
+    """conftest's `seeded` runs `seed` through app.test_cli_runner(), as a deploy script would."""
+    assert [a["slug"] for a in ok(seeded, "/v1/articles")["data"]] == [SEED_SLUG]
+
+
+def test_seed_article_detail_by_slug(seed_api: FlaskClient) -> None:
+    article = ok(seed_api, f"/v1/articles/{SEED_SLUG}")["data"]
+    issue = ok(seed_api, "/v1/issues/issue-1")["data"]
+    assert article["slug"] == SEED_SLUG
+    assert article["title"] == "Russia and North Korea Sign a Mutual Defense Pact"
+    assert article["lede"].startswith("On June 19, 2024, Russian President Vladimir Putin")
+    assert article["lede"].endswith("has raised concerns in the West.")
+    assert article["issue_id"] == issue["id"]
+    assert issue["number"] == 1
+    assert article["published_at"] == "2024-06-19T00:00:00Z"
+    assert article["status"] == "published"
+    assert article["url"] == f"/v1/articles/{SEED_SLUG}"
+    assert 900 <= article["word_count"] <= 2500
+    assert 3 <= article["reading_minutes"] <= 13
+    assert RFC3339.match(article["created_at"]) and RFC3339.match(article["updated_at"])
+
+
+def test_seed_article_detail_by_id_is_the_same_article(seed_api: FlaskClient) -> None:
+    by_slug = ok(seed_api, f"/v1/articles/{SEED_SLUG}")["data"]
+    by_id = ok(seed_api, f"/v1/articles/{by_slug['id']}")["data"]
+    assert by_id == by_slug
+
+
+def test_seed_article_list(seed_api: FlaskClient) -> None:
+    body = ok(seed_api, "/v1/articles")
+    assert slugs(body) == [SEED_SLUG]
+    assert body["meta"] == {"total": 1, "limit": 20, "next_cursor": None}
+    assert body["links"]["next"] is None
+    assert body["links"]["self"].endswith("/v1/articles")
+
+
+def test_seed_sections_in_order(seed_api: FlaskClient) -> None:
+    sections = ok(seed_api, f"/v1/articles/{SEED_SLUG}/sections")["data"]
+    assert [s["heading"] for s in sections] == BODY_HEADINGS + BACKGROUND_HEADINGS
+    assert [s["kind"] for s in sections] == ["body"] * 5 + ["background"] * 5
+    assert [s["position"] for s in sections] == list(range(1, 11))
+    assert [s["number"] for s in sections] == [None] * 5 + [1, 2, 3, 4, 5]
+    anchors = [s["anchor"] for s in sections]
+    assert all(re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", a) for a in anchors), anchors
+    assert len(set(anchors)) == 10
+    for body in sections[:5]:
+        assert body["items"] is None
+        assert len(body["paragraphs"]) == 2
+    assert sections[0]["paragraphs"][0].startswith("The new agreement includes a clause")
+    assert sections[4]["paragraphs"][1].endswith("aimed at nuclear non-proliferation.")
+    for background in sections[5:]:
+        assert background["paragraphs"] is None
+    assert [i["label"] for i in sections[5]["items"]] == [
+        "Cold War and Soviet Support",
+        "1961 Treaty",
+        "Post-Soviet Era",
+    ]
+    assert sections[5]["items"][1]["text"].startswith("In 1961, North Korea and the Soviet Union")
+    assert [i["label"] for i in sections[7]["items"]] == [
+        "Invasion of Ukraine",
+        "International Sanctions",
+    ]
+
+
+def test_seed_section_by_anchor_and_by_position(seed_api: FlaskClient) -> None:
+    listed = ok(seed_api, f"/v1/articles/{SEED_SLUG}/sections")["data"]
+    for section in (listed[1], listed[6]):
+        by_anchor = ok(seed_api, f"/v1/articles/{SEED_SLUG}/sections/{section['anchor']}")
+        by_position = ok(seed_api, f"/v1/articles/{SEED_SLUG}/sections/{section['position']}")
+        assert by_anchor["data"] == section
+        assert by_position["data"] == section
+
+
+@pytest.mark.parametrize(
+    ("kind", "headings"), [("body", BODY_HEADINGS), ("background", BACKGROUND_HEADINGS)]
+)
+def test_seed_sections_kind_filter(seed_api: FlaskClient, kind: str, headings: list[str]) -> None:
+    body = ok(seed_api, f"/v1/articles/{SEED_SLUG}/sections?kind={kind}")
+    assert [s["heading"] for s in body["data"]] == headings
+    assert {s["kind"] for s in body["data"]} == {kind}
+    assert body["meta"]["total"] == 5
+
+
+def test_seed_article_glossary(seed_api: FlaskClient) -> None:
+    terms = ok(seed_api, f"/v1/articles/{SEED_SLUG}/glossary")["data"]
+    assert [t["term"] for t in terms] == SEED_TERMS
+    assert [t["slug"] for t in terms] == [
+        "mutual-defense-pact",
+        "cold-war",
+        "sanctions",
+        "ballistic-missiles",
+        "geopolitics",
+    ]
+    assert all(t["url"] == f"/v1/glossary/{t['slug']}" for t in terms)
+    assert terms[2]["definition"] == (
+        "Economic and political penalties imposed by one or more countries against a targeted"
+        " country, individual, or entity. Sanctions are often used to influence behavior and"
+        " policies."
+    )
+    assert terms[4]["definition"].startswith("The study of the effects of geography")
+
+
+def test_seed_article_questions(seed_api: FlaskClient) -> None:
+    questions = ok(seed_api, f"/v1/articles/{SEED_SLUG}/questions")["data"]
+    assert [q["text"] for q in questions] == SEED_QUESTIONS
+    assert [q["position"] for q in questions] == [1, 2]
+    assert all(isinstance(q["kinds"], list) and q["kinds"] for q in questions)
+
+
+def test_seed_article_sources(seed_api: FlaskClient) -> None:
+    sources = ok(seed_api, f"/v1/articles/{SEED_SLUG}/sources")["data"]
+    assert len(sources) == 1
+    source = sources[0]
+    assert source["url"] == SEED_SOURCE_URL
+    assert source["domain"] == "nytimes.com"
+    assert source["publisher"] == "The New York Times"
+    assert source["published_on"] == "2024-06-19"
+    assert source["position"] == 1
+
+
+def test_seed_list_with_every_include_is_complete(seed_api: FlaskClient) -> None:
+    body = ok(seed_api, "/v1/articles?include=sections,glossary,questions,sources")
+    assert len(body["data"]) == 1
+    article = body["data"][0]
+    assert article["slug"] == SEED_SLUG
+    assert [s["heading"] for s in article["sections"]] == BODY_HEADINGS + BACKGROUND_HEADINGS
+    assert [t["term"] for t in article["glossary"]] == SEED_TERMS
+    assert [q["text"] for q in article["questions"]] == SEED_QUESTIONS
+    assert [s["url"] for s in article["sources"]] == [SEED_SOURCE_URL]
+    assert article["sources"][0]["publisher"] == "The New York Times"
+    # The same pieces as the sub-resources serve.
+    sections = ok(seed_api, f"/v1/articles/{SEED_SLUG}/sections")["data"]
+    assert article["sections"] == sections
+    # The footer is not article content.
+    assert "subscribe" not in str(body).lower()
+
+
+def test_seed_include_issue(seed_api: FlaskClient) -> None:
+    article = ok(seed_api, f"/v1/articles/{SEED_SLUG}?include=issue")["data"]
+    assert article["issue"]["number"] == 1
+    assert article["issue"]["slug"] == "issue-1"
+    assert article["issue"]["id"] == article["issue_id"]
+
+
+def test_seed_html_links_glossary_words(seed_api: FlaskClient) -> None:
+    sections = ok(seed_api, f"/v1/articles/{SEED_SLUG}/sections?format=html")["data"]
+    text_sections = ok(seed_api, f"/v1/articles/{SEED_SLUG}/sections")["data"]
+    strategic = sections[1]["paragraphs"]
+    # "Cold War-era": the term links, the suffix stays outside the link.
+    first = strategic[0]
+    assert ("/v1/glossary/cold-war", "Cold War") in links(first)
+    assert re.search(r"<a\b[^>]*/v1/glossary/cold-war[^>]*>.*?Cold War.*?</a>-era", first)
+    # "...through United Nations sanctions." links Sanctions (case-insensitive).
+    assert ("/v1/glossary/sanctions", "sanctions") in links(strategic[1])
+    # Plural "ballistic missiles" in lowercase links Ballistic Missiles.
+    implications = sections[4]["paragraphs"][1]
+    assert ("/v1/glossary/ballistic-missiles", "ballistic missiles") in links(implications)
+    assert ("/v1/glossary/sanctions", "sanctions") in links(implications)
+    # Nothing but markup was added: the text reads the same.
+    for html_section, text_section in zip(sections, text_sections, strict=True):
+        if html_section["kind"] == "body":
+            assert [strip_html(p) for p in html_section["paragraphs"]] == text_section["paragraphs"]
+        else:
+            assert [strip_html(i["text"]) for i in html_section["items"]] == [
+                i["text"] for i in text_section["items"]
+            ]
+    # A <dfn> marks the defined word.
+    assert "<dfn" in first
+
+
+def test_seed_html_links_in_background_items(seed_api: FlaskClient) -> None:
+    sections = ok(seed_api, f"/v1/articles/{SEED_SLUG}/sections?kind=background&format=html")
+    nuclear_tests = sections["data"][1]["items"][1]["text"]
+    assert ("/v1/glossary/sanctions", "sanctions") in links(nuclear_tests)
+
+
+def test_seed_text_format_has_no_markup(seed_api: FlaskClient) -> None:
+    body = ok(seed_api, f"/v1/articles/{SEED_SLUG}?include=sections&format=text")
+    for section in body["data"]["sections"]:
+        for text in section["paragraphs"] or [i["text"] for i in section["items"]]:
+            assert "<a" not in text and "](/v1/" not in text
+
+
+def test_seed_markdown_links_glossary_words(seed_api: FlaskClient) -> None:
+    sections = ok(seed_api, f"/v1/articles/{SEED_SLUG}/sections?format=markdown")["data"]
+    found = md_links(sections[1]["paragraphs"][0])
+    assert ("/v1/glossary/cold-war", "Cold War") in found
+    assert ("/v1/glossary/sanctions", "sanctions") in md_links(sections[1]["paragraphs"][1])
+
+
+def test_seed_html_lede_is_formatted(seed_api: FlaskClient) -> None:
+    text = ok(seed_api, f"/v1/articles/{SEED_SLUG}")["data"]["lede"]
+    rendered = ok(seed_api, f"/v1/articles/{SEED_SLUG}?format=html")["data"]["lede"]
+    assert strip_html(rendered) == text
+
+
+# Targeted datasets ------------------------------------------------------------------------
+
+
+def _filters_dataset(db: Any) -> None:
+    """Three articles in two issues, with distinct dates, terms and words."""
+    write_document(
+        db,
+        make_document(
+            1,
+            slug="march-story",
+            title="Alpha march story",
+            issue=1,
+            published_at="2024-03-01T00:00:00Z",
+            terms=[("Sanctions", "Penalties.")],
+            paragraphs=["Pyongyang hosted the summit.", "C++ programmers were not invited."],
+        ),
+    )
+    write_document(
+        db,
+        make_document(
+            2,
+            slug="june-story",
+            title="Bravo june story",
+            issue=2,
+            published_at="2024-06-19T00:00:00Z",
+            terms=[("Cold War", "A standoff.")],
+            paragraphs=["Moscow answered.", "Nobody said anything about foo."],
+        ),
+    )
+    write_document(
+        db,
+        make_document(
+            3,
+            slug="september-story",
+            title="Charlie september story",
+            issue=2,
+            published_at="2024-09-01T12:00:00Z",
+            terms=[("Geopolitics", "Maps and power.")],
+            paragraphs=["Seoul reacted.", "Tokyo too."],
+        ),
+    )
+    commit(
+        db,
+        "UPDATE articles SET updated_at = ? WHERE slug = ?",
+        ["2024-01-01T00:00:00Z", "march-story"],
+    )
+    commit(
+        db,
+        "UPDATE articles SET updated_at = ? WHERE slug = ?",
+        ["2024-07-01T00:00:00Z", "june-story"],
+    )
+    commit(
+        db,
+        "UPDATE articles SET updated_at = ? WHERE slug = ?",
+        ["2024-12-01T00:00:00Z", "september-story"],
+    )
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ({}, ["september-story", "june-story", "march-story"]),
+        ({"issue": "issue-2"}, ["september-story", "june-story"]),
+        ({"issue": "issue-1"}, ["march-story"]),
+        ({"issue": "issue-404"}, []),
+        ({"published_after": "2024-06-01"}, ["september-story", "june-story"]),
+        ({"published_after": "2024-06-19T12:00:00Z"}, ["september-story"]),
+        ({"published_after": "2024-06-19T01:00:00+02:00"}, ["september-story", "june-story"]),
+        ({"published_before": "2024-07-01"}, ["june-story", "march-story"]),
+        ({"published_after": "2024-04-01", "published_before": "2024-07-01"}, ["june-story"]),
+        ({"updated_since": "2024-06-01T00:00:00Z"}, ["september-story", "june-story"]),
+        ({"updated_since": "2024-11-30"}, ["september-story"]),
+        ({"updated_since": "2025-01-01T00:00:00Z"}, []),
+        ({"term": "sanctions"}, ["march-story"]),
+        ({"term": "cold-war"}, ["june-story"]),
+        ({"term": "no-such-term"}, []),
+        ({"q": "Pyongyang"}, ["march-story"]),
+        ({"q": "moscow"}, ["june-story"]),
+        ({"q": "Charlie"}, ["september-story"]),
+        ({"q": "c++"}, ["march-story"]),
+        ({"q": 'foo"'}, ["june-story"]),
+        ({"q": "-x"}, []),
+        ({"q": "Pyongyang", "issue": "issue-2"}, []),
+        ({"issue": "issue-2", "sort": "title"}, ["june-story", "september-story"]),
+        ({"sort": "-title"}, ["september-story", "june-story", "march-story"]),
+        ({"sort": "published_at"}, ["march-story", "june-story", "september-story"]),
+        ({"sort": "-updated_at"}, ["september-story", "june-story", "march-story"]),
+    ],
+)
+def test_article_filters(
+    filters_api: FlaskClient, query: dict[str, str], expected: list[str]
+) -> None:
+    body = ok(filters_api, "/v1/articles", query_string=query)
+    assert slugs(body) == expected
+    assert body["meta"]["total"] == len(expected)
+
+
+def test_article_filter_issue_by_id(filters_api: FlaskClient) -> None:
+    issue = ok(filters_api, "/v1/issues/issue-2")["data"]
+    body = ok(filters_api, f"/v1/articles?issue={issue['id']}&sort=published_at")
+    assert slugs(body) == ["june-story", "september-story"]
+    assert {a["issue_id"] for a in body["data"]} == {issue["id"]}
+
+
+def test_article_filter_term_by_id(filters_api: FlaskClient) -> None:
+    term = ok(filters_api, "/v1/glossary/geopolitics")["data"]
+    assert slugs(ok(filters_api, f"/v1/articles?term={term['id']}")) == ["september-story"]
+
+
+@pytest.mark.parametrize(
+    "q",
+    [
+        "c++",
+        'foo"',
+        "-x",
+        '"',
+        '""',
+        "*",
+        "AND",
+        "OR NOT",
+        "NEAR(a b",
+        "title:x",
+        "a:b",
+        "^x",
+        "a\x00b",
+        "\u00e9t\u00e9",
+        "'",
+    ],
+)
+def test_search_text_is_never_fts_syntax(filters_api: FlaskClient, q: str) -> None:
+    response = filters_api.get("/v1/articles", query_string={"q": q})
+    assert response.status_code == 200, response.get_data(as_text=True)
+    assert response.get_json()["meta"]["total"] <= 3
+
+
+# Formats and glossary linking ------------------------------------------------------------
+
+LINK_TEXT = (
+    "The war reached Warsaw. WAR again, and wars; Warsaw's wartime mood. "
+    "A sanction, then Sanctions. One ballistic missile, then ballistic missiles. "
+    "Policies changed and one policy stayed. The Cold War ended."
+)
+
+
+def _linking_document(db: Any) -> None:
+    document = make_document(
+        7,
+        slug="linking",
+        terms=[
+            ("War", "Armed conflict."),
+            ("Cold War", "A long standoff."),
+            ("Sanctions", "Penalties."),
+            ("Ballistic Missiles", "Rockets."),
+            ("Policy", "A course of action."),
+        ],
+        lede="Sanctions <b>bite</b> & the war goes on.",
+        paragraphs=[LINK_TEXT, "<script>alert(1)</script> & <img src=x onerror=alert(2)>"],
+    )
+    document.sections[1].items = [Item("Note", "Wartime sanctions in Warsaw <i>hurt</i>.")]
+    write_document(db, document)
+
+
+def test_html_links_plural_singular_case_insensitive_whole_words(linking_api: FlaskClient) -> None:
+    section = ok(linking_api, "/v1/articles/linking/sections/1?format=html")["data"]
+    found = links(section["paragraphs"][0])
+    by_term: dict[str, list[str]] = {}
+    for href, words in found:
+        by_term.setdefault(href, []).append(words)
+    assert by_term == {
+        "/v1/glossary/war": ["war", "WAR", "wars"],
+        "/v1/glossary/sanctions": ["sanction", "Sanctions"],
+        "/v1/glossary/ballistic-missiles": ["ballistic missile", "ballistic missiles"],
+        "/v1/glossary/policy": ["Policies", "policy"],
+        "/v1/glossary/cold-war": ["Cold War"],
+    }
+    assert strip_html(section["paragraphs"][0]) == LINK_TEXT
+
+
+def test_html_escapes_markup_from_text(linking_api: FlaskClient) -> None:
+    article = ok(linking_api, "/v1/articles/linking?format=html&include=sections")["data"]
+    script = article["sections"][0]["paragraphs"][1]
+    assert "<script" not in script and "<img" not in script
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in script
+    assert strip_html(script) == "<script>alert(1)</script> & <img src=x onerror=alert(2)>"
+    assert "<b>" not in article["lede"] and "&lt;b&gt;" in article["lede"]
+    assert ("/v1/glossary/sanctions", "Sanctions") in links(article["lede"])
+    item = article["sections"][1]["items"][0]
+    assert "<i>" not in item["text"]
+    assert links(item["text"]) == [("/v1/glossary/sanctions", "sanctions")]
+
+
+def test_markdown_links_terms_and_escapes_markup(linking_api: FlaskClient) -> None:
+    section = ok(linking_api, "/v1/articles/linking/sections/1?format=markdown")["data"]
+    found = md_links(section["paragraphs"][0])
+    assert [href for href, _ in found].count("/v1/glossary/war") == 3
+    assert ("/v1/glossary/ballistic-missiles", "ballistic missile") in found
+    assert not any("warsaw" in words.lower() for _, words in found)
+    assert "<script>" not in section["paragraphs"][1]
+
+
+def test_text_format_is_the_plain_text(linking_api: FlaskClient) -> None:
+    article = ok(linking_api, "/v1/articles/linking?include=sections")["data"]
+    assert article["lede"] == "Sanctions <b>bite</b> & the war goes on."
+    assert article["sections"][0]["paragraphs"] == [
+        LINK_TEXT,
+        "<script>alert(1)</script> & <img src=x onerror=alert(2)>",
+    ]
+
+
+def test_format_applies_to_lists_and_includes(linking_api: FlaskClient) -> None:
+    body = ok(linking_api, "/v1/articles?format=html&include=sections")
+    article = body["data"][0]
+    assert links(article["lede"])
+    assert links(article["sections"][0]["paragraphs"][0])
+    sections = ok(linking_api, "/v1/articles/linking/sections?format=html")["data"]
+    assert sections[0] == article["sections"][0]
+
+
+# fields / include ------------------------------------------------------------------------
+
+
+def test_fields_trim_list_items(filters_api: FlaskClient) -> None:
+    body = ok(filters_api, "/v1/articles?fields=slug,title&sort=title")
+    assert body["data"] == [
+        {"slug": "march-story", "title": "Alpha march story"},
+        {"slug": "june-story", "title": "Bravo june story"},
+        {"slug": "september-story", "title": "Charlie september story"},
+    ]
+
+
+def test_fields_keep_included_relations(filters_api: FlaskClient) -> None:
+    article = ok(filters_api, "/v1/articles/june-story?fields=title&include=glossary,sources")[
+        "data"
+    ]
+    assert set(article) == {"title", "glossary", "sources"}
+    assert [t["term"] for t in article["glossary"]] == ["Cold War"]
+    assert article["sources"][0]["domain"] == "example.com"
+
+
+def test_fields_on_sections(filters_api: FlaskClient) -> None:
+    body = ok(filters_api, "/v1/articles/june-story/sections?fields=heading,kind")
+    assert body["data"] == [
+        {"heading": "What happened", "kind": "body"},
+        {"heading": "Historical Context", "kind": "background"},
+    ]
+
+
+@pytest.mark.parametrize(
+    ("url", "param", "allowed"),
+    [
+        ("/v1/articles?fields=title,nope", "fields", "reading_minutes"),
+        ("/v1/articles/june-story?fields=bogus", "fields", "published_at"),
+        ("/v1/articles?include=authors", "include", "sections"),
+        ("/v1/articles/june-story?include=sections,comments", "include", "questions"),
+        ("/v1/articles/june-story/sections?fields=body", "fields", "paragraphs"),
+        ("/v1/articles/june-story/questions?fields=question", "fields", "kinds"),
+        ("/v1/articles/june-story/glossary?fields=name", "fields", "definition"),
+        ("/v1/articles/june-story/sources?fields=link", "fields", "publisher"),
+    ],
+)
+def test_unknown_field_or_include_is_400_listing_allowed(
+    filters_api: FlaskClient, url: str, param: str, allowed: str
+) -> None:
+    body = assert_problem(filters_api.get(url), 400, param)
+    assert allowed in " ".join(body["errors"][param])
+
+
+# Visibility ------------------------------------------------------------------------------
+
+
+def _hidden_dataset(db: Any) -> tuple[int, int]:
+    write_document(db, make_document(1, slug="public-story", issue=1))
+    draft = write_document(
+        db, make_document(2, slug="draft-story", status="draft", title="Secret draft zebra")
+    )
+    future = write_document(
+        db,
+        make_document(
+            3,
+            slug="future-story",
+            status="scheduled",
+            published_at="2999-01-01T00:00:00Z",
+            title="Future zebra",
+        ),
+    )
+    return draft.article_id, future.article_id
+
+
+@pytest.mark.parametrize("slug", ["draft-story", "future-story"])
+@pytest.mark.parametrize(
+    "suffix", ["", "/sections", "/sections/1", "/questions", "/glossary", "/sources"]
+)
+def test_hidden_article_detail_and_sublists_are_404(
+    hidden_api: FlaskClient, slug: str, suffix: str
+) -> None:
+    assert_problem(hidden_api.get(f"/v1/articles/{slug}{suffix}"), 404)
+
+
+def test_hidden_article_by_id_is_404(
+    hidden_api: FlaskClient, hidden_api_ids: tuple[int, int]
+) -> None:
+    draft_id, future_id = hidden_api_ids
+    assert_problem(hidden_api.get(f"/v1/articles/{draft_id}"), 404)
+    assert_problem(hidden_api.get(f"/v1/articles/{future_id}"), 404)
+
+
+@pytest.mark.parametrize(
+    "query", ["", "?q=zebra", "?issue=issue-1", "?sort=title", "?published_after=2020-01-01"]
+)
+def test_hidden_articles_absent_from_lists(hidden_api: FlaskClient, query: str) -> None:
+    body = ok(hidden_api, f"/v1/articles{query}")
+    assert "draft-story" not in slugs(body) and "future-story" not in slugs(body)
+    assert body["meta"]["total"] == len(body["data"])
+
+
+def test_scheduled_article_appears_once_its_time_has_come(client: FlaskClient, db: Any) -> None:
+    write_document(
+        db,
+        make_document(
+            4, slug="was-scheduled", status="scheduled", published_at="2020-01-01T00:00:00Z"
+        ),
+    )
+    assert slugs(ok(client, "/v1/articles")) == ["was-scheduled"]
+    assert ok(client, "/v1/articles/was-scheduled")["data"]["slug"] == "was-scheduled"
+
+
+def test_unknown_article_is_404(filters_api: FlaskClient) -> None:
+    body = assert_problem(filters_api.get("/v1/articles/no-such-story"), 404)
+    assert body["instance"] == "/v1/articles/no-such-story"
+    assert_problem(filters_api.get("/v1/articles/999999"), 404)
+    assert_problem(filters_api.get("/v1/articles/june-story/sections/no-such-anchor"), 404)
+    assert_problem(filters_api.get("/v1/articles/june-story/sections/99"), 404)
+
+
+def test_huge_numeric_article_id_is_404_not_500(filters_api: FlaskClient) -> None:
+    assert_problem(filters_api.get("/v1/articles/99999999999999999999999"), 404)
+
+
+# Pagination on many articles ------------------------------------------------------------
+
+
+def _check_order(items: list[dict[str, Any]], key: str, descending: bool) -> None:
+    values = [i[key].lower() if key == "title" else i[key] for i in items]
+    assert values == sorted(values, reverse=descending)
+
+
+@pytest.mark.parametrize(
+    ("sort", "key", "descending"),
+    [
+        (None, "published_at", True),
+        ("title", "title", False),
+        ("-title", "title", True),
+        ("updated_at", "updated_at", False),
+        ("-updated_at", "updated_at", True),
+        ("published_at", "published_at", False),
+        ("-published_at,title", "published_at", True),
+    ],
+)
+def test_articles_paginate_to_the_end(
+    many_api: FlaskClient, sort: str | None, key: str, descending: bool
+) -> None:
+    url = "/v1/articles?limit=37" + (f"&sort={sort}" if sort else "")
+    items, total = walk(many_api, url)
+    assert total == 300
+    ids = [a["id"] for a in items]
+    assert len(ids) == 300 and len(set(ids)) == 300
+    assert {a["slug"] for a in items} == {f"generated-article-{n:04d}" for n in range(1, 301)}
+    _check_order(items, key, descending)
+
+
+def test_articles_paginate_with_a_filter(many_api: FlaskClient) -> None:
+    items, total = walk(
+        many_api, "/v1/articles?issue=issue-3&limit=7&sort=title&fields=slug,issue_id"
+    )
+    assert total == 60
+    assert len({a["slug"] for a in items}) == 60
+    expected = {f"generated-article-{n:04d}" for n in range(1, 301) if 1 + n % 5 == 3}
+    assert {a["slug"] for a in items} == expected
+    assert all(set(a) == {"slug", "issue_id"} for a in items)
+
+
+def test_default_and_max_page_size(many_api: FlaskClient) -> None:
+    assert len(ok(many_api, "/v1/articles")["data"]) == 20
+    body = ok(many_api, "/v1/articles?limit=100")
+    assert len(body["data"]) == 100 and body["meta"]["limit"] == 100
+
+
+def test_next_link_keeps_the_query(many_api: FlaskClient) -> None:
+    body = ok(many_api, "/v1/articles?limit=5&sort=-title&fields=slug")
+    next_url = body["links"]["next"]
+    assert "limit=5" in next_url and "sort=-title" in next_url and "fields=slug" in next_url
+    second = ok(many_api, next_url)
+    assert [a["slug"] for a in second["data"]] == [
+        f"generated-article-{n:04d}" for n in range(295, 290, -1)
+    ]
+
+
+def test_cursor_from_another_sort_is_400(many_api: FlaskClient) -> None:
+    cursor = ok(many_api, "/v1/articles?limit=5&sort=title")["meta"]["next_cursor"]
+    assert_problem(many_api.get(f"/v1/articles?limit=5&sort=-title&cursor={cursor}"), 400, "cursor")
+    assert_problem(many_api.get(f"/v1/articles?limit=5&cursor={cursor}"), 400, "cursor")
+
+
+@pytest.mark.parametrize("cursor", ["garbage", "eyJ4IjoxfQ", "bm90IGpzb24", "e30", "!!!"])
+def test_garbage_cursor_is_400(many_api: FlaskClient, cursor: str) -> None:
+    assert_problem(many_api.get(f"/v1/articles?cursor={cursor}"), 400, "cursor")
+
+
+def _rich_document(db: Any) -> None:
+    document = make_document(9, slug="rich", terms=[(f"Term {c}", f"Def {c}.") for c in "ABCDEFG"])
+    document.sections += [
+        Section(kind="body", heading=f"Part {i}", anchor=f"part-{i}", paragraphs=[f"Text {i}."])
+        for i in range(2, 8)
+    ]
+    document.questions += [Question(f"Extra question {i}?", ["essay"]) for i in range(2, 8)]
+    document.sources += [
+        Source(url=f"https://news.example.org/{i}", domain="news.example.org") for i in range(2, 8)
+    ]
+    document.glossary.append(Term("Term H", "Def H."))
+    write_document(db, document)
+
+
+@pytest.mark.parametrize(
+    ("sub", "count"), [("sections", 8), ("questions", 7), ("glossary", 8), ("sources", 7)]
+)
+def test_article_sublists_paginate_to_the_end(rich_api: FlaskClient, sub: str, count: int) -> None:
+    full = ok(rich_api, f"/v1/articles/rich/{sub}?limit=100")["data"]
+    items, total = walk(rich_api, f"/v1/articles/rich/{sub}?limit=3")
+    assert total == count == len(full)
+    assert items == full
+    if sub != "glossary":
+        assert [i["position"] for i in items] == list(range(1, count + 1))
+    else:
+        assert [t["term"] for t in items] == [f"Term {c}" for c in "ABCDEFGH"]
