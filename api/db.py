@@ -7,6 +7,7 @@ which cost about 0.4 ms a request on our machines (STACK-NOTES.md).
 
 from __future__ import annotations
 
+import fcntl
 import os
 import sqlite3
 import threading
@@ -72,13 +73,16 @@ def close_thread_connections() -> None:
 
 
 def init_db(path: str | Path, busy_timeout_ms: int = 5000) -> None:
-    """Create or upgrade the schema. Safe to run on every start."""
+    """Create or upgrade the schema. Safe to run on every start, from many processes at
+    once (gunicorn workers): a lock file next to the database lets one migrate at a time."""
     Path(path).parent.mkdir(parents=True, exist_ok=True)
-    db = connect(path, busy_timeout_ms)
-    try:
-        migrations.apply(db)
-    finally:
-        db.close()
+    with open(f"{path}.migrate-lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        db = connect(path, busy_timeout_ms)
+        try:
+            migrations.apply(db)
+        finally:
+            db.close()
 
 
 @contextmanager
