@@ -15,7 +15,8 @@ def utc_now() -> str:
 def to_rfc3339(moment: datetime) -> str:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC).strftime(RFC3339)
+    # Not strftime: glibc writes year 1 as "1", which would sort after "2024".
+    return moment.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
 def parse_instant(text: str) -> datetime:
@@ -28,4 +29,8 @@ def parse_instant(text: str) -> datetime:
     moment = datetime.fromisoformat(text)
     if moment.tzinfo is None:
         raise ValueError("a datetime needs a time zone, e.g. 2024-06-19T00:00:00Z")
-    return moment.astimezone(UTC)
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError:  # year 1 east of UTC or year 9999 west of it: clamp to the edge
+        edge = datetime.min if moment.year == 1 else datetime.max
+        return edge.replace(tzinfo=UTC)
