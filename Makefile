@@ -22,10 +22,10 @@ serve: $(VENV)/.installed  ## set up, seed an empty database, serve on 127.0.0.1
 
 test: $(VENV)/.installed  ## set up with dev tools, lint, run the test suite
 	$(BIN)/ruff check api tests bench
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto
 
 fuzz: $(VENV)/.installed  ## heavier schemathesis run over every operation
-	FUZZ_EXAMPLES=2000 $(BIN)/pytest tests/test_fuzz.py
+	FUZZ_EXAMPLES=2000 $(BIN)/pytest -n auto tests/test_fuzz.py
 
 bench: $(VENV)/.installed  ## speed figures, measured in one run
 	$(BIN)/python bench/run.py

@@ -1,6 +1,6 @@
 """schemathesis over every operation of openapi.yaml, in-process, with all its checks.
 
-`make test` runs FUZZ_EXAMPLES (default 150) generated cases per operation;
+`make test` runs FUZZ_EXAMPLES (default 200) generated cases per operation;
 `make fuzz` runs many more. Every case's response must match the contract and no
 case may get a 5xx.
 """
@@ -34,7 +34,7 @@ def _fuzz_app():
 schema = schemathesis.openapi.from_wsgi("/openapi.json", _fuzz_app())
 
 
-EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "150"))
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "200"))
 ALL_CHECKS = CHECKS.get_all()
 
 
