@@ -16,33 +16,7 @@ from .glossary import ArticleTermSchema
 from .questions import QuestionSchema
 from .sources import SourceSchema
 
-ARTICLE_FIELDS = (
-    "id",
-    "slug",
-    "title",
-    "lede",
-    "issue_id",
-    "published_at",
-    "status",
-    "word_count",
-    "reading_minutes",
-    "reading_level",
-    "created_at",
-    "updated_at",
-    "url",
-)
 ARTICLE_INCLUDES = ("sections", "glossary", "questions", "sources", "issue")
-SECTION_FIELDS = (
-    "id",
-    "article_id",
-    "kind",
-    "position",
-    "number",
-    "heading",
-    "anchor",
-    "paragraphs",
-    "items",
-)
 
 
 class ItemSchema(Schema):
@@ -85,7 +59,7 @@ class ArticleSchema(Schema):
 
 
 class ArticleListArgs(ListArgs):
-    field_names = fields_arg(ARTICLE_FIELDS)
+    field_names = fields_arg(ArticleSchema, exclude=ARTICLE_INCLUDES)
     include = include_arg(ARTICLE_INCLUDES)
     format = format_arg()
     sort = SortOrder(
@@ -100,13 +74,13 @@ class ArticleListArgs(ListArgs):
 
 
 class ArticleDetailArgs(DetailArgs):
-    field_names = fields_arg(ARTICLE_FIELDS)
+    field_names = fields_arg(ArticleSchema, exclude=ARTICLE_INCLUDES)
     include = include_arg(ARTICLE_INCLUDES)
     format = format_arg()
 
 
 class SectionListArgs(ListArgs):
-    field_names = fields_arg(SECTION_FIELDS)
+    field_names = fields_arg(SectionSchema)
     format = format_arg()
     kind = fields.String(
         validate=validate.OneOf(("body", "background"), error="Must be body or background.")
@@ -114,5 +88,5 @@ class SectionListArgs(ListArgs):
 
 
 class SectionDetailArgs(DetailArgs):
-    field_names = fields_arg(SECTION_FIELDS)
+    field_names = fields_arg(SectionSchema)
     format = format_arg()

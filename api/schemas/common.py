@@ -104,7 +104,10 @@ class ListArgs(QueryArgs):
     )
 
 
-def fields_arg(allowed: Iterable[str]) -> CommaList:
+def fields_arg(shape: type[Schema], *, exclude: Iterable[str] = ()) -> CommaList:
+    """`fields=` for a response shape: its own fields are the allowed names (related content
+    comes through `include`, so it is excluded)."""
+    allowed = [name for name in shape._declared_fields if name not in set(exclude)]
     # Loaded as `field_names`: a schema attribute called `fields` would shadow Schema.fields.
     return CommaList(allowed, data_key="fields")
 

@@ -4,9 +4,6 @@ from marshmallow import Schema, fields, validate
 
 from .common import DetailArgs, ListArgs, Ref, SortOrder, fields_arg
 
-TERM_FIELDS = ("id", "slug", "term", "definition", "article_count", "url")
-ARTICLE_TERM_FIELDS = ("id", "slug", "term", "definition", "url")
-
 
 class ArticleTermSchema(Schema):
     """A term as one article uses it, with the definition that article was published with."""
@@ -35,7 +32,7 @@ class TermDetailSchema(TermSchema):
 
 
 class TermListArgs(ListArgs):
-    field_names = fields_arg(TERM_FIELDS)
+    field_names = fields_arg(TermSchema)
     sort = SortOrder(("term",), load_default=lambda: [("term", False)])
     letter = fields.String(
         validate=validate.Regexp(r"^[A-Za-z0-9]$", error="One letter or digit, e.g. letter=s.")
@@ -45,8 +42,8 @@ class TermListArgs(ListArgs):
 
 
 class TermDetailArgs(DetailArgs):
-    field_names = fields_arg((*TERM_FIELDS, "articles"))
+    field_names = fields_arg(TermDetailSchema)
 
 
 class ArticleTermListArgs(ListArgs):
-    field_names = fields_arg(ARTICLE_TERM_FIELDS)
+    field_names = fields_arg(ArticleTermSchema)

@@ -5,19 +5,6 @@ from marshmallow import Schema, fields
 from .articles import ArticleSchema
 from .common import DetailArgs, ListArgs, SortOrder, fields_arg, format_arg
 
-ISSUE_FIELDS = (
-    "id",
-    "number",
-    "slug",
-    "title",
-    "published_on",
-    "status",
-    "article_count",
-    "created_at",
-    "updated_at",
-    "url",
-)
-
 
 class IssueSchema(Schema):
     id = fields.Integer()
@@ -41,12 +28,12 @@ class BundleSchema(IssueDetailSchema):
 
 
 class IssueListArgs(ListArgs):
-    field_names = fields_arg(ISSUE_FIELDS)
+    field_names = fields_arg(IssueSchema)
     sort = SortOrder(("published_on", "number"), load_default=lambda: [("published_on", True)])
 
 
 class IssueDetailArgs(DetailArgs):
-    field_names = fields_arg((*ISSUE_FIELDS, "articles"))
+    field_names = fields_arg(IssueDetailSchema)
 
 
 class BundleArgs(DetailArgs):

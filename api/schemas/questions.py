@@ -4,8 +4,6 @@ from marshmallow import Schema, fields, validate
 
 from .common import DetailArgs, ListArgs, Ref, fields_arg
 
-QUESTION_FIELDS = ("id", "article_id", "position", "text", "kinds")
-
 
 class QuestionSchema(Schema):
     id = fields.Integer()
@@ -16,7 +14,7 @@ class QuestionSchema(Schema):
 
 
 class ArticleQuestionListArgs(ListArgs):
-    field_names = fields_arg(QUESTION_FIELDS)
+    field_names = fields_arg(QuestionSchema)
 
 
 class QuestionListArgs(ArticleQuestionListArgs):
@@ -26,4 +24,4 @@ class QuestionListArgs(ArticleQuestionListArgs):
 
 
 class QuestionDetailArgs(DetailArgs):
-    field_names = fields_arg(QUESTION_FIELDS)
+    field_names = fields_arg(QuestionSchema)

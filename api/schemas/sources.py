@@ -4,8 +4,6 @@ from marshmallow import Schema, fields, validate
 
 from .common import DetailArgs, ListArgs, Ref, fields_arg
 
-SOURCE_FIELDS = ("id", "article_id", "position", "url", "domain", "publisher", "published_on")
-
 
 class SourceSchema(Schema):
     id = fields.Integer()
@@ -18,7 +16,7 @@ class SourceSchema(Schema):
 
 
 class ArticleSourceListArgs(ListArgs):
-    field_names = fields_arg(SOURCE_FIELDS)
+    field_names = fields_arg(SourceSchema)
 
 
 class SourceListArgs(ArticleSourceListArgs):
@@ -27,4 +25,4 @@ class SourceListArgs(ArticleSourceListArgs):
 
 
 class SourceDetailArgs(DetailArgs):
-    field_names = fields_arg(SOURCE_FIELDS)
+    field_names = fields_arg(SourceSchema)
