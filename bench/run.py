@@ -21,10 +21,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from api import create_app  # noqa: E402
-from api.db import connect  # noqa: E402
-from api.importer.parse import parse_document  # noqa: E402
-from bench.corpus import SEED, build  # noqa: E402
+from api import create_app
+from api.db import connect
+from api.importer.parse import parse_document
+from bench.corpus import SEED, build
 
 
 def median_ms(action: Callable[[], object], repeat: int) -> float:
@@ -80,10 +80,14 @@ def main() -> None:
         print(f"{name:<{width}}  {ms:7.2f} ms  ({1000 / ms:7.0f} req/s one thread)")
     body = client.get(full).data
     print(f"article body: {len(body) / 1024:.1f} KB, gzip {len(gzip.compress(body)) / 1024:.1f} KB")
+    ratios = {
+        "deep page / page 1": figures["list deep page"] / figures["list page 1"],
+        "304 / full 200": figures["article, full, 304"] / figures["article, full"],
+        "gzip (cached) / identity": figures["article, full, gzip"] / figures["article, full"],
+    }
     print("ratios (same run):")
-    print(f"  deep page / page 1          {figures['list deep page'] / figures['list page 1']:.2f}")
-    print(f"  304 / full 200              {figures['article, full, 304'] / figures['article, full']:.2f}")
-    print(f"  gzip (cached) / identity    {figures['article, full, gzip'] / figures['article, full']:.2f}")
+    for name, ratio in ratios.items():
+        print(f"  {name:<26}  {ratio:.2f}")
     db.close()
 
 

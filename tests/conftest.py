@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -8,13 +8,11 @@ from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 
 from api import create_app
-from api.db import connect
+from api.db import Database, connect
 from api.importer.write import write_document
 from tests.contract import ValidatingClient
 from tests.factories import make_document
-
-ROOT = Path(__file__).resolve().parent.parent
-SEED_DIR = ROOT / "seed"
+from tests.helpers import SEED_DIR, BuildApi, run_seed
 
 
 def make_app(database: Path | str) -> Flask:
@@ -22,6 +20,9 @@ def make_app(database: Path | str) -> Flask:
     app = create_app({"TESTING": True, "DATABASE": str(database)})
     app.test_client_class = ValidatingClient
     return app
+
+
+# One app per test, over an empty database -------------------------------------------------
 
 
 @pytest.fixture
@@ -48,14 +49,44 @@ def db(app: Flask):
 
 @pytest.fixture
 def seeded_app(app: Flask, runner: FlaskCliRunner) -> Flask:
-    result = runner.invoke(args=["seed", str(SEED_DIR)])
-    assert result.exit_code == 0, result.output
+    run_seed(runner, SEED_DIR)
     return app
 
 
 @pytest.fixture
 def seeded(seeded_app: Flask) -> FlaskClient:
     return seeded_app.test_client()
+
+
+# Read-only APIs, built once per module --------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def build_api(tmp_path_factory: pytest.TempPathFactory) -> BuildApi:
+    """`build_api(build)`: a client over a fresh database that `build(db)` fills once.
+
+    For module-scoped fixtures whose tests only read.
+    """
+
+    def build_api(build: Callable[[Database], object]) -> FlaskClient:
+        path = tmp_path_factory.mktemp("api") / "content.db"
+        app = make_app(path)
+        database = connect(path)
+        try:
+            build(database)
+        finally:
+            database.close()
+        return app.test_client()
+
+    return build_api
+
+
+@pytest.fixture(scope="module")
+def seed_api(tmp_path_factory: pytest.TempPathFactory) -> FlaskClient:
+    """The shipped seed imported once through the CLI, for read-only tests."""
+    app = make_app(tmp_path_factory.mktemp("seed") / "seed.db")
+    run_seed(app.test_cli_runner(), SEED_DIR)
+    return app.test_client()
 
 
 @pytest.fixture(scope="session")
@@ -72,4 +103,10 @@ def many_articles_db(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 @pytest.fixture
 def many(many_articles_db: str) -> FlaskClient:
+    return make_app(many_articles_db).test_client()
+
+
+@pytest.fixture(scope="module")
+def many_api(many_articles_db: str) -> FlaskClient:
+    """The 300 generated articles in 5 issues, behind one app for the whole module."""
     return make_app(many_articles_db).test_client()

@@ -3,109 +3,63 @@ fields/include, the three paragraph formats and glossary linking, draft visibili
 
 from __future__ import annotations
 
-import html
 import re
-from pathlib import Path
 from typing import Any
 
 import pytest
-from flask import Flask
 from flask.testing import FlaskClient
 
-from api import create_app
-from api.db import connect
+from api.db import Database
 from api.importer.document import Item, Question, Section, Source, Term
 from api.importer.write import write_document
-from tests.contract import ValidatingClient
 from tests.factories import make_document
-
-SEED_DIR = Path(__file__).resolve().parent.parent / "seed"
-SEED_SLUG = "russia-north-korea-defense-pact"
-BODY_HEADINGS = [
-    "Details of the Pact",
-    "Strategic and Historical Context",
-    "International Reactions",
-    "Ceremony and Symbolism",
-    "Geopolitical Implications",
-]
-BACKGROUND_HEADINGS = [
-    "Historical Context",
-    "North Korea’s Military and Nuclear Program",
-    "Russia’s Geopolitical Moves",
-    "United States and Allied Responses",
-    "Recent Developments in Russia-North Korea Relations",
-]
-SEED_TERMS = ["Mutual Defense Pact", "Cold War", "Sanctions", "Ballistic Missiles", "Geopolitics"]
-SEED_QUESTIONS = [
-    "Are international sanctions an effective tool for curbing the actions of countries"
-    " like Russia and North Korea?",
-    "Can global non-proliferation efforts be successful in an environment where powerful"
-    " nations like Russia and North Korea form military alliances?",
-]
-SEED_SOURCE_URL = "https://www.nytimes.com/2024/06/19/world/asia/putin-meets-kim-north-korea.html"
-RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
-LINK_RE = re.compile(r'<a\b[^>]*\bhref="([^"]+)"[^>]*>(.*?)</a>', re.S)
-MD_LINK_RE = re.compile(r"\[((?:[^\]\\]|\\.)+)\]\((/v1/glossary/[^)\s]+)\)")
-
+from tests.helpers import (
+    BACKGROUND_HEADINGS,
+    BODY_HEADINGS,
+    RFC3339,
+    SANCTIONS_DEFINITION,
+    SEED_HEADINGS,
+    SEED_QUESTIONS,
+    SEED_SLUG,
+    SEED_SOURCE_URL,
+    SEED_TERMS,
+    SEED_TITLE,
+    BuildApi,
+    assert_cursor_refused,
+    assert_listed,
+    assert_not_found,
+    assert_problem,
+    assert_rejects,
+    links,
+    md_links,
+    ok,
+    strip_html,
+    walk,
+    walk_all,
+)
 
 # Fixtures ------------------------------------------------------------------------------
 
 
-def _make_app(path: Path) -> Flask:
-    app = create_app({"TESTING": True, "DATABASE": str(path)})
-    app.test_client_class = ValidatingClient
-    return app
+@pytest.fixture(scope="module")
+def filters_api(build_api: BuildApi) -> FlaskClient:
+    return build_api(_filters_dataset)
 
 
 @pytest.fixture(scope="module")
-def many_api(many_articles_db: str) -> FlaskClient:
-    """conftest's 300 generated articles in 5 issues, behind one app for the whole module."""
-    return _make_app(Path(many_articles_db)).test_client()
-
-
-def _api(factory: pytest.TempPathFactory, name: str, build: Any) -> FlaskClient:
-    """A module-scoped API over a database that `build(db)` fills once (tests only read)."""
-    path = factory.mktemp(name) / "content.db"
-    app = _make_app(path)
-    database = connect(path)
-    try:
-        build(database)
-    finally:
-        database.close()
-    return app.test_client()
+def linking_api(build_api: BuildApi) -> FlaskClient:
+    return build_api(_linking_document)
 
 
 @pytest.fixture(scope="module")
-def seed_api(tmp_path_factory: pytest.TempPathFactory) -> FlaskClient:
-    """The shipped seed imported once through the CLI, for read-only tests."""
-    app = _make_app(tmp_path_factory.mktemp("seed") / "seed.db")
-    # The app context is pushed here because `seed` needs one and app.cli does not push it
-    # (see test_seeded_fixture_imports_the_seed in test_api_articles.py).
-    with app.app_context():
-        result = app.test_cli_runner().invoke(args=["seed", str(SEED_DIR)])
-    assert result.exit_code == 0, (result.output, result.exception)
-    return app.test_client()
+def rich_api(build_api: BuildApi) -> FlaskClient:
+    return build_api(_rich_document)
 
 
 @pytest.fixture(scope="module")
-def filters_api(tmp_path_factory: pytest.TempPathFactory) -> FlaskClient:
-    return _api(tmp_path_factory, "filters", _filters_dataset)
-
-
-@pytest.fixture(scope="module")
-def linking_api(tmp_path_factory: pytest.TempPathFactory) -> FlaskClient:
-    return _api(tmp_path_factory, "linking", _linking_document)
-
-
-@pytest.fixture(scope="module")
-def rich_api(tmp_path_factory: pytest.TempPathFactory) -> FlaskClient:
-    return _api(tmp_path_factory, "rich", _rich_document)
-
-
-@pytest.fixture(scope="module")
-def hidden_setup(tmp_path_factory: pytest.TempPathFactory) -> tuple[FlaskClient, tuple[int, int]]:
+def hidden_setup(build_api: BuildApi) -> tuple[FlaskClient, tuple[int, int]]:
     ids: list[int] = []
-    client = _api(tmp_path_factory, "hidden", lambda db: ids.extend(_hidden_dataset(db)))
+    client = build_api(lambda db: ids.extend(_hidden_dataset(db)))
     return client, (ids[0], ids[1])
 
 
@@ -119,75 +73,8 @@ def hidden_api_ids(hidden_setup: tuple[FlaskClient, tuple[int, int]]) -> tuple[i
     return hidden_setup[1]
 
 
-# Helpers -------------------------------------------------------------------------------
-
-
-def ok(client: FlaskClient, url: str, **kwargs: Any) -> Any:
-    response = client.get(url, **kwargs)
-    assert response.status_code == 200, (url, response.status_code, response.get_data(True))
-    assert response.mimetype == "application/json"
-    return response.get_json()
-
-
-def assert_problem(response: Any, status: int, param: str | None = None) -> dict[str, Any]:
-    assert response.status_code == status, response.get_data(as_text=True)
-    assert response.mimetype == "application/problem+json"
-    body = response.get_json()
-    for key in ("type", "title", "status", "detail", "instance"):
-        assert key in body, key
-    assert body["status"] == status
-    if param is not None:
-        assert param in body.get("errors", {}), body
-        assert body["errors"][param] and all(isinstance(m, str) for m in body["errors"][param])
-    return body
-
-
-def walk(client: FlaskClient, url: str, *, max_pages: int = 400) -> tuple[list[dict], int]:
-    """Every item of a list, following `Link: rel="next"` (checked equal to links.next)."""
-    response = client.get(url)
-    assert response.status_code == 200, response.get_data(as_text=True)
-    total = response.get_json()["meta"]["total"]
-    items: list[dict] = []
-    for _ in range(max_pages):
-        body = response.get_json()
-        assert body["meta"]["total"] == total
-        items.extend(body["data"])
-        next_url = body["links"]["next"]
-        link = response.headers.get("Link")
-        if next_url is None:
-            assert body["meta"]["next_cursor"] is None
-            assert link is None or 'rel="next"' not in link
-            return items, total
-        assert len(body["data"]) == body["meta"]["limit"]
-        assert body["meta"]["next_cursor"]
-        match = re.search(r'<([^>]+)>\s*;\s*rel="next"', link or "")
-        assert match, link
-        assert match.group(1) == next_url
-        response = client.get(match.group(1))
-        assert response.status_code == 200, response.get_data(as_text=True)
-    raise AssertionError("pagination never ended")
-
-
 def slugs(body: dict[str, Any]) -> list[str]:
     return [a["slug"] for a in body["data"]]
-
-
-def links(text: str) -> list[tuple[str, str]]:
-    """(href, visible words) of every link in an HTML fragment."""
-    return [(href, re.sub(r"<[^>]+>", "", inner)) for href, inner in LINK_RE.findall(text)]
-
-
-def md_links(text: str) -> list[tuple[str, str]]:
-    return [(href, re.sub(r"\\(.)", r"\1", words)) for words, href in MD_LINK_RE.findall(text)]
-
-
-def strip_html(text: str) -> str:
-    return html.unescape(re.sub(r"<[^>]+>", "", text))
-
-
-def commit(db: Any, sql: str, params: list[Any]) -> None:
-    with db.conn:
-        db.execute(sql, params)
 
 
 # The seed article ----------------------------------------------------------------------
@@ -202,7 +89,7 @@ def test_seed_article_detail_by_slug(seed_api: FlaskClient) -> None:
     article = ok(seed_api, f"/v1/articles/{SEED_SLUG}")["data"]
     issue = ok(seed_api, "/v1/issues/issue-1")["data"]
     assert article["slug"] == SEED_SLUG
-    assert article["title"] == "Russia and North Korea Sign a Mutual Defense Pact"
+    assert article["title"] == SEED_TITLE
     assert article["lede"].startswith("On June 19, 2024, Russian President Vladimir Putin")
     assert article["lede"].endswith("has raised concerns in the West.")
     assert article["issue_id"] == issue["id"]
@@ -231,7 +118,7 @@ def test_seed_article_list(seed_api: FlaskClient) -> None:
 
 def test_seed_sections_in_order(seed_api: FlaskClient) -> None:
     sections = ok(seed_api, f"/v1/articles/{SEED_SLUG}/sections")["data"]
-    assert [s["heading"] for s in sections] == BODY_HEADINGS + BACKGROUND_HEADINGS
+    assert [s["heading"] for s in sections] == SEED_HEADINGS
     assert [s["kind"] for s in sections] == ["body"] * 5 + ["background"] * 5
     assert [s["position"] for s in sections] == list(range(1, 11))
     assert [s["number"] for s in sections] == [None] * 5 + [1, 2, 3, 4, 5]
@@ -287,11 +174,7 @@ def test_seed_article_glossary(seed_api: FlaskClient) -> None:
         "geopolitics",
     ]
     assert all(t["url"] == f"/v1/glossary/{t['slug']}" for t in terms)
-    assert terms[2]["definition"] == (
-        "Economic and political penalties imposed by one or more countries against a targeted"
-        " country, individual, or entity. Sanctions are often used to influence behavior and"
-        " policies."
-    )
+    assert terms[2]["definition"] == SANCTIONS_DEFINITION
     assert terms[4]["definition"].startswith("The study of the effects of geography")
 
 
@@ -318,7 +201,7 @@ def test_seed_list_with_every_include_is_complete(seed_api: FlaskClient) -> None
     assert len(body["data"]) == 1
     article = body["data"][0]
     assert article["slug"] == SEED_SLUG
-    assert [s["heading"] for s in article["sections"]] == BODY_HEADINGS + BACKGROUND_HEADINGS
+    assert [s["heading"] for s in article["sections"]] == SEED_HEADINGS
     assert [t["term"] for t in article["glossary"]] == SEED_TERMS
     assert [q["text"] for q in article["questions"]] == SEED_QUESTIONS
     assert [s["url"] for s in article["sources"]] == [SEED_SOURCE_URL]
@@ -392,10 +275,9 @@ def test_seed_html_lede_is_formatted(seed_api: FlaskClient) -> None:
 # Targeted datasets ------------------------------------------------------------------------
 
 
-def _filters_dataset(db: Any) -> None:
+def _filters_dataset(db: Database) -> None:
     """Three articles in two issues, with distinct dates, terms and words."""
-    write_document(
-        db,
+    for document in [
         make_document(
             1,
             slug="march-story",
@@ -405,9 +287,6 @@ def _filters_dataset(db: Any) -> None:
             terms=[("Sanctions", "Penalties.")],
             paragraphs=["Pyongyang hosted the summit.", "C++ programmers were not invited."],
         ),
-    )
-    write_document(
-        db,
         make_document(
             2,
             slug="june-story",
@@ -417,9 +296,6 @@ def _filters_dataset(db: Any) -> None:
             terms=[("Cold War", "A standoff.")],
             paragraphs=["Moscow answered.", "Nobody said anything about foo."],
         ),
-    )
-    write_document(
-        db,
         make_document(
             3,
             slug="september-story",
@@ -429,22 +305,15 @@ def _filters_dataset(db: Any) -> None:
             terms=[("Geopolitics", "Maps and power.")],
             paragraphs=["Seoul reacted.", "Tokyo too."],
         ),
-    )
-    commit(
-        db,
-        "UPDATE articles SET updated_at = ? WHERE slug = ?",
-        ["2024-01-01T00:00:00Z", "march-story"],
-    )
-    commit(
-        db,
-        "UPDATE articles SET updated_at = ? WHERE slug = ?",
-        ["2024-07-01T00:00:00Z", "june-story"],
-    )
-    commit(
-        db,
-        "UPDATE articles SET updated_at = ? WHERE slug = ?",
-        ["2024-12-01T00:00:00Z", "september-story"],
-    )
+    ]:
+        write_document(db, document)
+    with db.conn:
+        for updated_at, slug in [
+            ("2024-01-01T00:00:00Z", "march-story"),
+            ("2024-07-01T00:00:00Z", "june-story"),
+            ("2024-12-01T00:00:00Z", "september-story"),
+        ]:
+            db.execute("UPDATE articles SET updated_at = ? WHERE slug = ?", [updated_at, slug])
 
 
 @pytest.mark.parametrize(
@@ -481,9 +350,7 @@ def _filters_dataset(db: Any) -> None:
 def test_article_filters(
     filters_api: FlaskClient, query: dict[str, str], expected: list[str]
 ) -> None:
-    body = ok(filters_api, "/v1/articles", query_string=query)
-    assert slugs(body) == expected
-    assert body["meta"]["total"] == len(expected)
+    assert_listed(ok(filters_api, "/v1/articles", query_string=query), "slug", expected)
 
 
 def test_article_filter_issue_by_id(filters_api: FlaskClient) -> None:
@@ -533,7 +400,7 @@ LINK_TEXT = (
 )
 
 
-def _linking_document(db: Any) -> None:
+def _linking_document(db: Database) -> None:
     document = make_document(
         7,
         slug="linking",
@@ -610,13 +477,31 @@ def test_format_applies_to_lists_and_includes(linking_api: FlaskClient) -> None:
 # fields / include ------------------------------------------------------------------------
 
 
-def test_fields_trim_list_items(filters_api: FlaskClient) -> None:
-    body = ok(filters_api, "/v1/articles?fields=slug,title&sort=title")
-    assert body["data"] == [
-        {"slug": "march-story", "title": "Alpha march story"},
-        {"slug": "june-story", "title": "Bravo june story"},
-        {"slug": "september-story", "title": "Charlie september story"},
-    ]
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        (
+            "/v1/articles?fields=slug,title&sort=title",
+            [
+                {"slug": "march-story", "title": "Alpha march story"},
+                {"slug": "june-story", "title": "Bravo june story"},
+                {"slug": "september-story", "title": "Charlie september story"},
+            ],
+        ),
+        (
+            "/v1/articles/june-story/sections?fields=heading,kind",
+            [
+                {"heading": "What happened", "kind": "body"},
+                {"heading": "Historical Context", "kind": "background"},
+            ],
+        ),
+    ],
+    ids=["articles", "sections"],
+)
+def test_fields_trim_list_items(
+    filters_api: FlaskClient, url: str, expected: list[dict[str, str]]
+) -> None:
+    assert ok(filters_api, url)["data"] == expected
 
 
 def test_fields_keep_included_relations(filters_api: FlaskClient) -> None:
@@ -626,14 +511,6 @@ def test_fields_keep_included_relations(filters_api: FlaskClient) -> None:
     assert set(article) == {"title", "glossary", "sources"}
     assert [t["term"] for t in article["glossary"]] == ["Cold War"]
     assert article["sources"][0]["domain"] == "example.com"
-
-
-def test_fields_on_sections(filters_api: FlaskClient) -> None:
-    body = ok(filters_api, "/v1/articles/june-story/sections?fields=heading,kind")
-    assert body["data"] == [
-        {"heading": "What happened", "kind": "body"},
-        {"heading": "Historical Context", "kind": "background"},
-    ]
 
 
 @pytest.mark.parametrize(
@@ -652,14 +529,13 @@ def test_fields_on_sections(filters_api: FlaskClient) -> None:
 def test_unknown_field_or_include_is_400_listing_allowed(
     filters_api: FlaskClient, url: str, param: str, allowed: str
 ) -> None:
-    body = assert_problem(filters_api.get(url), 400, param)
-    assert allowed in " ".join(body["errors"][param])
+    assert_rejects(filters_api, url, param, allowed)
 
 
 # Visibility ------------------------------------------------------------------------------
 
 
-def _hidden_dataset(db: Any) -> tuple[int, int]:
+def _hidden_dataset(db: Database) -> tuple[int, int]:
     write_document(db, make_document(1, slug="public-story", issue=1))
     draft = write_document(
         db, make_document(2, slug="draft-story", status="draft", title="Secret draft zebra")
@@ -704,7 +580,9 @@ def test_hidden_articles_absent_from_lists(hidden_api: FlaskClient, query: str) 
     assert body["meta"]["total"] == len(body["data"])
 
 
-def test_scheduled_article_appears_once_its_time_has_come(client: FlaskClient, db: Any) -> None:
+def test_scheduled_article_appears_once_its_time_has_come(
+    client: FlaskClient, db: Database
+) -> None:
     write_document(
         db,
         make_document(
@@ -716,15 +594,17 @@ def test_scheduled_article_appears_once_its_time_has_come(client: FlaskClient, d
 
 
 def test_unknown_article_is_404(filters_api: FlaskClient) -> None:
-    body = assert_problem(filters_api.get("/v1/articles/no-such-story"), 404)
-    assert body["instance"] == "/v1/articles/no-such-story"
-    assert_problem(filters_api.get("/v1/articles/999999"), 404)
-    assert_problem(filters_api.get("/v1/articles/june-story/sections/no-such-anchor"), 404)
-    assert_problem(filters_api.get("/v1/articles/june-story/sections/99"), 404)
+    for url in (
+        "/v1/articles/no-such-story",
+        "/v1/articles/999999",
+        "/v1/articles/june-story/sections/no-such-anchor",
+        "/v1/articles/june-story/sections/99",
+    ):
+        assert_not_found(filters_api, url)
 
 
 def test_huge_numeric_article_id_is_404_not_500(filters_api: FlaskClient) -> None:
-    assert_problem(filters_api.get("/v1/articles/99999999999999999999999"), 404)
+    assert_not_found(filters_api, "/v1/articles/99999999999999999999999")
 
 
 # Pagination on many articles ------------------------------------------------------------
@@ -751,10 +631,7 @@ def test_articles_paginate_to_the_end(
     many_api: FlaskClient, sort: str | None, key: str, descending: bool
 ) -> None:
     url = "/v1/articles?limit=37" + (f"&sort={sort}" if sort else "")
-    items, total = walk(many_api, url)
-    assert total == 300
-    ids = [a["id"] for a in items]
-    assert len(ids) == 300 and len(set(ids)) == 300
+    items = walk_all(many_api, url, 300)
     assert {a["slug"] for a in items} == {f"generated-article-{n:04d}" for n in range(1, 301)}
     _check_order(items, key, descending)
 
@@ -787,9 +664,8 @@ def test_next_link_keeps_the_query(many_api: FlaskClient) -> None:
 
 
 def test_cursor_from_another_sort_is_400(many_api: FlaskClient) -> None:
-    cursor = ok(many_api, "/v1/articles?limit=5&sort=title")["meta"]["next_cursor"]
-    assert_problem(many_api.get(f"/v1/articles?limit=5&sort=-title&cursor={cursor}"), 400, "cursor")
-    assert_problem(many_api.get(f"/v1/articles?limit=5&cursor={cursor}"), 400, "cursor")
+    for other in ("/v1/articles?limit=5&sort=-title", "/v1/articles?limit=5"):
+        assert_cursor_refused(many_api, "/v1/articles?limit=5&sort=title", other)
 
 
 @pytest.mark.parametrize("cursor", ["garbage", "eyJ4IjoxfQ", "bm90IGpzb24", "e30", "!!!"])
@@ -797,7 +673,7 @@ def test_garbage_cursor_is_400(many_api: FlaskClient, cursor: str) -> None:
     assert_problem(many_api.get(f"/v1/articles?cursor={cursor}"), 400, "cursor")
 
 
-def _rich_document(db: Any) -> None:
+def _rich_document(db: Database) -> None:
     document = make_document(9, slug="rich", terms=[(f"Term {c}", f"Def {c}.") for c in "ABCDEFG"])
     document.sections += [
         Section(kind="body", heading=f"Part {i}", anchor=f"part-{i}", paragraphs=[f"Text {i}."])

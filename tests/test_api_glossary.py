@@ -2,72 +2,34 @@
 
 from __future__ import annotations
 
-import re
-from pathlib import Path
-from typing import Any
-
 import pytest
-from flask import Flask
 from flask.testing import FlaskClient
 
-from api import create_app
-from api.db import connect
+from api.db import Database
 from api.importer.write import write_document
-from tests.contract import ValidatingClient
 from tests.factories import make_document
-
-SEED_DIR = Path(__file__).resolve().parent.parent / "seed"
-SEED_SLUG = "russia-north-korea-defense-pact"
-SEED_TERMS_SORTED = [
-    "Ballistic Missiles",
-    "Cold War",
-    "Geopolitics",
-    "Mutual Defense Pact",
-    "Sanctions",
-]
-SANCTIONS = (
-    "Economic and political penalties imposed by one or more countries against a targeted"
-    " country, individual, or entity. Sanctions are often used to influence behavior and policies."
+from tests.helpers import (
+    SANCTIONS_DEFINITION,
+    SEED_SLUG,
+    SEED_TERMS_SORTED,
+    SEED_TITLE,
+    BuildApi,
+    assert_cursor_refused,
+    assert_listed,
+    assert_not_found,
+    assert_nothing_matches,
+    assert_problem,
+    assert_rejects,
+    ok,
+    walk,
 )
 
-
-def _make_app(path: Path) -> Flask:
-    app = create_app({"TESTING": True, "DATABASE": str(path)})
-    app.test_client_class = ValidatingClient
-    return app
+ALPHABET = [f"{chr(c)}{suffix}" for c in range(ord("A"), ord("Z") + 1) for suffix in ("ax", "ox")]
 
 
-@pytest.fixture(scope="module")
-def many_api(many_articles_db: str) -> FlaskClient:
-    """conftest's 300 generated articles in 5 issues, behind one app for the whole module."""
-    return _make_app(Path(many_articles_db)).test_client()
-
-
-def _api(factory: pytest.TempPathFactory, name: str, build: Any) -> FlaskClient:
-    path = factory.mktemp(name) / "content.db"
-    app = _make_app(path)
-    database = connect(path)
-    try:
-        build(database)
-    finally:
-        database.close()
-    return app.test_client()
-
-
-@pytest.fixture(scope="module")
-def seed_api(tmp_path_factory: pytest.TempPathFactory) -> FlaskClient:
-    app = _make_app(tmp_path_factory.mktemp("seed") / "seed.db")
-    # The app context is pushed here because `seed` needs one and app.cli does not push it
-    # (see test_seeded_fixture_imports_the_seed in test_api_articles.py).
-    with app.app_context():
-        result = app.test_cli_runner().invoke(args=["seed", str(SEED_DIR)])
-    assert result.exit_code == 0, (result.output, result.exception)
-    return app.test_client()
-
-
-def _terms_dataset(db: Any) -> None:
-    write_document(
-        db,
+def _terms_dataset(db: Database) -> None:
+    """Two published articles sharing Sanctions; a draft and a scheduled story reword terms."""
+    for document in [
         make_document(
             1,
             slug="alpha",
@@ -78,28 +40,19 @@ def _terms_dataset(db: Any) -> None:
                 ("Satellite State", "A nominally independent country."),
             ],
         ),
-    )
-    write_document(
-        db,
         make_document(
             2,
             slug="bravo",
             published_at="2024-04-01T00:00:00Z",
             terms=[("Sanctions", "Penalties B."), ("100% Tariff", "A tax as high as the price.")],
         ),
-    )
-    # Written last: a draft that rewords a shared term, and a story scheduled for later.
-    write_document(
-        db,
+        # Written last: a draft that rewords a shared term, and a story scheduled for later.
         make_document(
             3,
             slug="charlie-draft",
             status="draft",
             terms=[("Secret Weapon", "Classified."), ("Sanctions", "Secret draft wording.")],
         ),
-    )
-    write_document(
-        db,
         make_document(
             4,
             slug="delta-future",
@@ -107,70 +60,27 @@ def _terms_dataset(db: Any) -> None:
             published_at="2999-01-01T00:00:00Z",
             terms=[("Future Treaty", "Not yet signed."), ("Cold War", "Embargoed wording.")],
         ),
+    ]:
+        write_document(db, document)
+
+
+def _alphabet(db: Database) -> None:
+    write_document(
+        db, make_document(1, slug="alphabet", terms=[(w, f"Def {w}.") for w in ALPHABET])
     )
 
 
 @pytest.fixture(scope="module")
-def terms_api(tmp_path_factory: pytest.TempPathFactory) -> FlaskClient:
-    return _api(tmp_path_factory, "terms", _terms_dataset)
-
-
-def _alphabet(db: Any) -> None:
-    words = [f"{chr(c)}{suffix}" for c in range(ord("A"), ord("Z") + 1) for suffix in ("ax", "ox")]
-    write_document(db, make_document(1, slug="alphabet", terms=[(w, f"Def {w}.") for w in words]))
+def terms_api(build_api: BuildApi) -> FlaskClient:
+    return build_api(_terms_dataset)
 
 
 @pytest.fixture(scope="module")
-def alphabet_api(tmp_path_factory: pytest.TempPathFactory) -> FlaskClient:
-    return _api(tmp_path_factory, "alphabet", _alphabet)
+def alphabet_api(build_api: BuildApi) -> FlaskClient:
+    return build_api(_alphabet)
 
 
-# Helpers -------------------------------------------------------------------------------
-
-
-def ok(client: FlaskClient, url: str, **kwargs: Any) -> Any:
-    response = client.get(url, **kwargs)
-    assert response.status_code == 200, (url, response.status_code, response.get_data(True))
-    assert response.mimetype == "application/json"
-    return response.get_json()
-
-
-def assert_problem(response: Any, status: int, param: str | None = None) -> dict[str, Any]:
-    assert response.status_code == status, response.get_data(as_text=True)
-    assert response.mimetype == "application/problem+json"
-    body = response.get_json()
-    for key in ("type", "title", "status", "detail", "instance"):
-        assert key in body, key
-    assert body["status"] == status
-    if param is not None:
-        assert param in body.get("errors", {}), body
-    return body
-
-
-def walk(client: FlaskClient, url: str, *, max_pages: int = 100) -> tuple[list[dict], int]:
-    response = client.get(url)
-    assert response.status_code == 200, response.get_data(as_text=True)
-    total = response.get_json()["meta"]["total"]
-    items: list[dict] = []
-    for _ in range(max_pages):
-        body = response.get_json()
-        assert body["meta"]["total"] == total
-        items.extend(body["data"])
-        next_url = body["links"]["next"]
-        link = response.headers.get("Link")
-        if next_url is None:
-            assert body["meta"]["next_cursor"] is None
-            assert link is None or 'rel="next"' not in link
-            return items, total
-        assert len(body["data"]) == body["meta"]["limit"]
-        match = re.search(r'<([^>]+)>\s*;\s*rel="next"', link or "")
-        assert match and match.group(1) == next_url, link
-        response = client.get(next_url)
-        assert response.status_code == 200, response.get_data(as_text=True)
-    raise AssertionError("pagination never ended")
-
-
-def terms(body: dict[str, Any]) -> list[str]:
+def terms(body: dict) -> list[str]:
     return [t["term"] for t in body["data"]]
 
 
@@ -185,7 +95,7 @@ def test_seed_glossary_list(seed_api: FlaskClient) -> None:
         assert term["article_count"] == 1
         assert term["url"] == f"/v1/glossary/{term['slug']}"
     by_term = {t["term"]: t for t in body["data"]}
-    assert by_term["Sanctions"]["definition"] == SANCTIONS
+    assert by_term["Sanctions"]["definition"] == SANCTIONS_DEFINITION
     assert by_term["Mutual Defense Pact"]["slug"] == "mutual-defense-pact"
     assert by_term["Geopolitics"]["definition"] == (
         "The study of the effects of geography (human and physical) on international politics"
@@ -197,15 +107,15 @@ def test_seed_glossary_detail(seed_api: FlaskClient) -> None:
     term = ok(seed_api, "/v1/glossary/sanctions")["data"]
     assert term["term"] == "Sanctions"
     assert term["slug"] == "sanctions"
-    assert term["definition"] == SANCTIONS
+    assert term["definition"] == SANCTIONS_DEFINITION
     assert term["article_count"] == 1
     assert term["articles"] == [
         {
             "id": term["articles"][0]["id"],
             "slug": SEED_SLUG,
-            "title": "Russia and North Korea Sign a Mutual Defense Pact",
+            "title": SEED_TITLE,
             "url": f"/v1/articles/{SEED_SLUG}",
-            "definition": SANCTIONS,
+            "definition": SANCTIONS_DEFINITION,
         }
     ]
     assert ok(seed_api, f"/v1/glossary/{term['id']}")["data"] == term
@@ -232,9 +142,7 @@ def test_seed_cold_war_detail(seed_api: FlaskClient) -> None:
     ],
 )
 def test_seed_glossary_filters(seed_api: FlaskClient, query: str, expected: list[str]) -> None:
-    body = ok(seed_api, f"/v1/glossary?{query}")
-    assert terms(body) == expected
-    assert body["meta"]["total"] == len(expected)
+    assert_listed(ok(seed_api, f"/v1/glossary?{query}"), "term", expected)
 
 
 # Targeted terms ---------------------------------------------------------------------------
@@ -242,8 +150,7 @@ def test_seed_glossary_filters(seed_api: FlaskClient, query: str, expected: list
 
 def test_terms_of_hidden_articles_are_invisible(terms_api: FlaskClient) -> None:
     body = ok(terms_api, "/v1/glossary")
-    assert terms(body) == ["100% Tariff", "Cold War", "Sanctions", "Satellite State"]
-    assert body["meta"]["total"] == 4
+    assert_listed(body, "term", ["100% Tariff", "Cold War", "Sanctions", "Satellite State"])
     assert_problem(terms_api.get("/v1/glossary/secret-weapon"), 404)
     assert_problem(terms_api.get("/v1/glossary/future-treaty"), 404)
 
@@ -309,9 +216,7 @@ def test_article_glossary_keeps_each_articles_own_definition(terms_api: FlaskCli
 def test_glossary_filters(
     terms_api: FlaskClient, query: dict[str, str], expected: list[str]
 ) -> None:
-    body = ok(terms_api, "/v1/glossary", query_string=query)
-    assert terms(body) == expected
-    assert body["meta"]["total"] == len(expected)
+    assert_listed(ok(terms_api, "/v1/glossary", query_string=query), "term", expected)
 
 
 def test_glossary_article_filter_by_id(terms_api: FlaskClient) -> None:
@@ -320,18 +225,12 @@ def test_glossary_article_filter_by_id(terms_api: FlaskClient) -> None:
 
 
 def test_glossary_unknown_article_filter_matches_nothing(terms_api: FlaskClient) -> None:
-    response = terms_api.get("/v1/glossary?article=no-such-article")
-    if response.status_code == 404:
-        assert_problem(response, 404)
-    else:
-        body = ok(terms_api, "/v1/glossary?article=no-such-article")
-        assert body["data"] == [] and body["meta"]["total"] == 0
+    assert_nothing_matches(terms_api, "/v1/glossary?article=no-such-article")
 
 
 @pytest.mark.parametrize("ref", ["no-such-term", "999999", "99999999999999999999999"])
 def test_unknown_term_is_404(terms_api: FlaskClient, ref: str) -> None:
-    body = assert_problem(terms_api.get(f"/v1/glossary/{ref}"), 404)
-    assert body["instance"] == f"/v1/glossary/{ref}"
+    assert_not_found(terms_api, f"/v1/glossary/{ref}")
 
 
 def test_glossary_fields(terms_api: FlaskClient) -> None:
@@ -346,29 +245,24 @@ def test_glossary_fields(terms_api: FlaskClient) -> None:
 
 
 @pytest.mark.parametrize(
-    ("query", "param", "hint"),
+    ("url", "param", "hint"),
     [
-        ("letter=ab", "letter", "letter"),
-        ("letter=%25", "letter", "letter"),
-        ("letter=", "letter", "letter"),
-        ("prefix=", "prefix", ""),
-        ("fields=term,meaning", "fields", "definition"),
-        ("sort=definition", "sort", "term"),
-        ("article=not%20a%20slug", "article", ""),
-        ("include=articles", "include", "prefix"),
-        ("limit=0", "limit", ""),
+        ("/v1/glossary?letter=ab", "letter", "letter"),
+        ("/v1/glossary?letter=%25", "letter", "letter"),
+        ("/v1/glossary?letter=", "letter", "letter"),
+        ("/v1/glossary?prefix=", "prefix", ""),
+        ("/v1/glossary?fields=term,meaning", "fields", "definition"),
+        ("/v1/glossary?sort=definition", "sort", "term"),
+        ("/v1/glossary?article=not%20a%20slug", "article", ""),
+        ("/v1/glossary?include=articles", "include", "prefix"),
+        ("/v1/glossary?limit=0", "limit", ""),
+        ("/v1/glossary/sanctions?fields=meaning", "fields", "articles"),
     ],
 )
 def test_glossary_bad_parameters_are_400(
-    terms_api: FlaskClient, query: str, param: str, hint: str
+    terms_api: FlaskClient, url: str, param: str, hint: str
 ) -> None:
-    body = assert_problem(terms_api.get(f"/v1/glossary?{query}"), 400, param)
-    assert hint in " ".join(body["errors"][param])
-
-
-def test_glossary_detail_unknown_field_is_400(terms_api: FlaskClient) -> None:
-    body = assert_problem(terms_api.get("/v1/glossary/sanctions?fields=meaning"), 400, "fields")
-    assert "articles" in " ".join(body["errors"]["fields"])
+    assert_rejects(terms_api, url, param, hint)
 
 
 # Pagination --------------------------------------------------------------------------------
@@ -378,11 +272,7 @@ def test_glossary_detail_unknown_field_is_400(terms_api: FlaskClient) -> None:
 def test_glossary_paginates_to_the_end(alphabet_api: FlaskClient, sort: str | None) -> None:
     items, total = walk(alphabet_api, "/v1/glossary?limit=5" + (f"&sort={sort}" if sort else ""))
     names = [t["term"] for t in items]
-    expected = sorted(
-        (f"{chr(c)}{s}" for c in range(ord("A"), ord("Z") + 1) for s in ("ax", "ox")),
-        key=str.lower,
-        reverse=sort == "-term",
-    )
+    expected = sorted(ALPHABET, key=str.lower, reverse=sort == "-term")
     assert total == 52
     assert names == expected
 
@@ -409,6 +299,4 @@ def test_glossary_paginates_on_many(many_api: FlaskClient, sort: str) -> None:
 
 
 def test_glossary_cursor_from_another_sort_is_400(alphabet_api: FlaskClient) -> None:
-    cursor = ok(alphabet_api, "/v1/glossary?limit=5")["meta"]["next_cursor"]
-    assert cursor
-    assert_problem(alphabet_api.get(f"/v1/glossary?limit=5&sort=-term&cursor={cursor}"), 400)
+    assert_cursor_refused(alphabet_api, "/v1/glossary?limit=5", "/v1/glossary?limit=5&sort=-term")

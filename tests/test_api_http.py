@@ -15,32 +15,27 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from api import create_app
-from api.db import connect
+from api.db import Database
 from api.importer.document import Question, Source
 from api.importer.write import write_document
-from tests.contract import ValidatingClient
 from tests.factories import make_document
+from tests.helpers import (
+    DATE,
+    RFC3339,
+    BuildApi,
+    assert_cursor_refused,
+    assert_not_found,
+    assert_problem,
+    assert_rejects,
+    ok,
+    walk_all,
+)
 
-RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
-DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 STRONG_ETAG = re.compile(r'^"[^"]+"$')
 HIDDEN_MARKERS = ("zebra", "Secret Weapon", "secret-weapon", "Hidden question", "only.example")
 
 
-def _make_app(path: Path) -> Flask:
-    app = create_app({"TESTING": True, "DATABASE": str(path)})
-    app.test_client_class = ValidatingClient
-    return app
-
-
-@pytest.fixture(scope="module")
-def many_api(many_articles_db: str) -> FlaskClient:
-    """conftest's 300 generated articles in 5 issues, behind one app for the whole module."""
-    return _make_app(Path(many_articles_db)).test_client()
-
-
-def _dataset(db: Any) -> None:
+def _dataset(db: Database) -> None:
     for n, slug in [(1, "alpha"), (2, "bravo")]:
         write_document(
             db,
@@ -72,15 +67,8 @@ def _dataset(db: Any) -> None:
 
 
 @pytest.fixture(scope="module")
-def api(tmp_path_factory: pytest.TempPathFactory) -> FlaskClient:
-    path = tmp_path_factory.mktemp("http") / "content.db"
-    app = _make_app(path)
-    database = connect(path)
-    try:
-        _dataset(database)
-    finally:
-        database.close()
-    return app.test_client()
+def api(build_api: BuildApi) -> FlaskClient:
+    return build_api(_dataset)
 
 
 @pytest.fixture(scope="module")
@@ -90,59 +78,6 @@ def ids(api: FlaskClient) -> dict[str, int]:
         "source": ok(api, "/v1/sources?article=alpha")["data"][0]["id"],
         "article": ok(api, "/v1/articles/alpha")["data"]["id"],
     }
-
-
-# Helpers -------------------------------------------------------------------------------
-
-
-def ok(client: FlaskClient, url: str, **kwargs: Any) -> Any:
-    response = client.get(url, **kwargs)
-    assert response.status_code == 200, (url, response.status_code, response.get_data(True))
-    assert response.mimetype == "application/json"
-    return response.get_json()
-
-
-def assert_problem(response: Any, status: int, param: str | None = None) -> dict[str, Any]:
-    text = response.get_data(as_text=True)
-    assert response.status_code == status, text
-    assert response.mimetype == "application/problem+json", response.mimetype
-    assert "Traceback" not in text and "<html" not in text.lower()
-    body = response.get_json()
-    assert isinstance(body["type"], str) and body["type"]
-    assert isinstance(body["title"], str) and body["title"]
-    assert body["status"] == status
-    assert isinstance(body["detail"], str) and body["detail"]
-    assert isinstance(body["instance"], str)
-    if param is not None:
-        assert param in body.get("errors", {}), body
-        messages = body["errors"][param]
-        assert isinstance(messages, list) and messages
-        assert all(isinstance(m, str) and m for m in messages)
-    return body
-
-
-def walk(client: FlaskClient, url: str, *, max_pages: int = 400) -> tuple[list[dict], int]:
-    response = client.get(url)
-    assert response.status_code == 200, response.get_data(as_text=True)
-    total = response.get_json()["meta"]["total"]
-    items: list[dict] = []
-    for _ in range(max_pages):
-        body = response.get_json()
-        assert set(body) == {"data", "meta", "links"}
-        assert body["meta"]["total"] == total
-        items.extend(body["data"])
-        next_url = body["links"]["next"]
-        link = response.headers.get("Link")
-        if next_url is None:
-            assert body["meta"]["next_cursor"] is None
-            assert link is None or 'rel="next"' not in link
-            return items, total
-        assert len(body["data"]) == body["meta"]["limit"]
-        match = re.search(r'<([^>]+)>\s*;\s*rel="next"', link or "")
-        assert match and match.group(1) == next_url, link
-        response = client.get(next_url)
-        assert response.status_code == 200, response.get_data(as_text=True)
-    raise AssertionError("pagination never ended")
 
 
 def expand(url: str, ids: dict[str, int]) -> str:
@@ -265,7 +200,7 @@ CHANGE_URLS = [
 ]
 
 
-def test_a_change_gives_200_with_a_new_etag(client: FlaskClient, db: Any) -> None:
+def test_a_change_gives_200_with_a_new_etag(client: FlaskClient, db: Database) -> None:
     write_document(db, _changed(1, "story", "The first wording of the story."))
     before = {url: client.get(url) for url in CHANGE_URLS}
     for url, response in before.items():
@@ -409,10 +344,7 @@ def test_detail_envelope(api: FlaskClient) -> None:
     ],
 )
 def test_every_list_paginates_to_the_end(many_api: FlaskClient, url: str, total: int) -> None:
-    items, seen_total = walk(many_api, url)
-    assert seen_total == total
-    assert len(items) == total
-    assert len({i["id"] for i in items}) == total
+    walk_all(many_api, url, total)
 
 
 @pytest.mark.parametrize(
@@ -426,10 +358,7 @@ def test_every_list_paginates_to_the_end(many_api: FlaskClient, url: str, total:
     ],
 )
 def test_cursor_from_another_sort_is_400(many_api: FlaskClient, first: str, second: str) -> None:
-    cursor = ok(many_api, first)["meta"]["next_cursor"]
-    assert cursor
-    body = assert_problem(many_api.get(f"{second}&cursor={cursor}"), 400, "cursor")
-    assert body["instance"].startswith(second.split("?")[0])
+    assert_cursor_refused(many_api, first, second)
 
 
 @pytest.mark.parametrize(
@@ -479,19 +408,14 @@ def test_garbage_cursor_is_400(many_api: FlaskClient, url: str) -> None:
 def test_unknown_field_is_400_listing_allowed(
     api: FlaskClient, ids: dict[str, int], url: str, allowed: str
 ) -> None:
-    body = assert_problem(api.get(expand(url, ids)), 400, "fields")
-    message = " ".join(body["errors"]["fields"])
-    assert "nope" in message and allowed in message
+    assert_rejects(api, expand(url, ids), "fields", "nope", allowed)
 
 
 @pytest.mark.parametrize(
     "url", ["/v1/articles?include=nope", "/v1/articles/alpha?include=sections,nope"]
 )
 def test_unknown_include_is_400_listing_allowed(api: FlaskClient, url: str) -> None:
-    body = assert_problem(api.get(url), 400, "include")
-    message = " ".join(body["errors"]["include"])
-    for name in ("sections", "glossary", "questions", "sources"):
-        assert name in message
+    assert_rejects(api, url, "include", "sections", "glossary", "questions", "sources")
 
 
 @pytest.mark.parametrize(
@@ -604,9 +528,7 @@ def test_bad_value_is_400_naming_the_parameter(api: FlaskClient, query: str, par
 def test_bad_value_message_lists_what_is_allowed(
     api: FlaskClient, query: str, param: str, allowed: list[str]
 ) -> None:
-    message = " ".join(assert_problem(api.get(query), 400, param)["errors"][param])
-    for value in allowed:
-        assert value in message
+    assert_rejects(api, query, param, *allowed)
 
 
 def test_several_bad_parameters_are_all_reported(api: FlaskClient) -> None:
@@ -647,16 +569,14 @@ def test_repeated_parameter_is_400(api: FlaskClient, query: str, param: str) -> 
     ],
 )
 def test_unknown_resource_is_404_problem(api: FlaskClient, url: str) -> None:
-    body = assert_problem(api.get(url), 404)
-    assert body["instance"] == url
+    assert_not_found(api, url)
 
 
 @pytest.mark.parametrize(
     "url", ["/v1/nothing", "/nothing", "/v1/articles/alpha/comments", "/v2/articles", "/v1/"]
 )
 def test_unknown_route_is_404_problem_not_html(api: FlaskClient, url: str) -> None:
-    body = assert_problem(api.get(url), 404)
-    assert body["instance"] == url
+    assert_not_found(api, url)
 
 
 @pytest.mark.parametrize("method", ["post", "put", "delete", "patch"])
@@ -765,40 +685,40 @@ def test_healthz_ok(client: FlaskClient) -> None:
     assert "public" not in response.headers.get("Cache-Control", "")
 
 
-def test_healthz_503_when_the_file_is_not_a_database(app: Flask) -> None:
+def _replace_with_garbage(app: Flask) -> None:
+    """Swap the database file (and its WAL) for bytes that are not a database."""
     path = Path(app.config["DATABASE"])
     for suffix in ("", "-wal", "-shm"):
         candidate = Path(f"{path}{suffix}")
         if candidate.exists():
             os.remove(candidate)
     path.write_bytes(b"this is not a database\n" * 200)
-    client = app.test_client()
-    assert_problem(client.get("/healthz"), 503)
+
+
+def _assert_reads_fail_as_problems(app: Flask) -> None:
     # Not checked against the contract, which lists no 5xx for this route.
     response = FlaskClient(app, app.response_class).get("/v1/articles")
     assert response.status_code in (500, 503)
     assert_problem(response, response.status_code)
+
+
+def test_healthz_503_when_the_file_is_not_a_database(app: Flask) -> None:
+    _replace_with_garbage(app)
+    assert_problem(app.test_client().get("/healthz"), 503)
+    _assert_reads_fail_as_problems(app)
 
 
 def test_healthz_503_when_the_file_is_replaced_while_serving(app: Flask) -> None:
     """The file swapped for garbage after the app has answered requests (a bad restore)."""
     client = app.test_client()
     assert client.get("/healthz").status_code == 200
-    path = Path(app.config["DATABASE"])
-    for suffix in ("", "-wal", "-shm"):
-        candidate = Path(f"{path}{suffix}")
-        if candidate.exists():
-            os.remove(candidate)
-    path.write_bytes(b"this is not a database\n" * 200)
+    _replace_with_garbage(app)
     assert_problem(client.get("/healthz"), 503)
 
 
-def test_healthz_503_when_a_table_is_gone(app: Flask, client: FlaskClient, db: Any) -> None:
+def test_healthz_503_when_a_table_is_gone(app: Flask, client: FlaskClient, db: Database) -> None:
     assert client.get("/healthz").status_code == 200
     db.execute("DROP TABLE articles_fts")
     db.execute("DROP TABLE articles")
     assert_problem(client.get("/healthz"), 503)
-    # Not checked against the contract, which lists no 5xx for this route.
-    response = FlaskClient(app, app.response_class).get("/v1/articles")
-    assert response.status_code in (500, 503)
-    assert_problem(response, response.status_code)
+    _assert_reads_fail_as_problems(app)

@@ -2,82 +2,39 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 
 import pytest
-from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 
-from api import create_app
-from api.db import connect
+from api.db import Database
 from api.importer.document import IssueRef
 from api.importer.write import write_document
-from tests.contract import ValidatingClient
 from tests.factories import make_document
-
-SEED_DIR = Path(__file__).resolve().parent.parent / "seed"
-SEED_FILE = next(SEED_DIR.rglob("*.txt"))
-SEED_SLUG = "russia-north-korea-defense-pact"
-SEED_HEADINGS = [
-    "Details of the Pact",
-    "Strategic and Historical Context",
-    "International Reactions",
-    "Ceremony and Symbolism",
-    "Geopolitical Implications",
-    "Historical Context",
-    "North Korea’s Military and Nuclear Program",
-    "Russia’s Geopolitical Moves",
-    "United States and Allied Responses",
-    "Recent Developments in Russia-North Korea Relations",
-]
-SEED_TERMS = ["Mutual Defense Pact", "Cold War", "Sanctions", "Ballistic Missiles", "Geopolitics"]
-SEED_QUESTIONS = [
-    "Are international sanctions an effective tool for curbing the actions of countries"
-    " like Russia and North Korea?",
-    "Can global non-proliferation efforts be successful in an environment where powerful"
-    " nations like Russia and North Korea form military alliances?",
-]
-HASH = re.compile(r"^sha256:[0-9a-f]{64}$")
-LINK_RE = re.compile(r'<a\b[^>]*\bhref="([^"]+)"[^>]*>(.*?)</a>', re.S)
+from tests.helpers import (
+    CONTENT_HASH,
+    SEED_DIR,
+    SEED_FILE,
+    SEED_HEADINGS,
+    SEED_ISSUE_TITLE,
+    SEED_QUESTIONS,
+    SEED_SLUG,
+    SEED_TERMS,
+    SEED_TITLE,
+    BuildApi,
+    assert_cursor_refused,
+    assert_not_found,
+    assert_problem,
+    assert_rejects,
+    links,
+    ok,
+    run_seed,
+    walk,
+)
 
 
-def _make_app(path: Path) -> Flask:
-    app = create_app({"TESTING": True, "DATABASE": str(path)})
-    app.test_client_class = ValidatingClient
-    return app
-
-
-@pytest.fixture(scope="module")
-def many_api(many_articles_db: str) -> FlaskClient:
-    """conftest's 300 generated articles in 5 issues, behind one app for the whole module."""
-    return _make_app(Path(many_articles_db)).test_client()
-
-
-def _api(factory: pytest.TempPathFactory, name: str, build: Any) -> FlaskClient:
-    path = factory.mktemp(name) / "content.db"
-    app = _make_app(path)
-    database = connect(path)
-    try:
-        build(database)
-    finally:
-        database.close()
-    return app.test_client()
-
-
-@pytest.fixture(scope="module")
-def seed_api(tmp_path_factory: pytest.TempPathFactory) -> FlaskClient:
-    app = _make_app(tmp_path_factory.mktemp("seed") / "seed.db")
-    # The app context is pushed here because `seed` needs one and app.cli does not push it
-    # (see test_seeded_fixture_imports_the_seed in test_api_articles.py).
-    with app.app_context():
-        result = app.test_cli_runner().invoke(args=["seed", str(SEED_DIR)])
-    assert result.exit_code == 0, (result.output, result.exception)
-    return app.test_client()
-
-
-def _issues_dataset(db: Any) -> None:
+def _issues_dataset(db: Database) -> None:
     """Issue 1 (two articles, one draft), issue 2 (three articles), issue 3 (one)."""
     first = IssueRef(number=1, title="First edition", slug="first", published_on="2024-01-05")
     second = IssueRef(number=2, title="Second edition", slug="second", published_on="2024-01-19")
@@ -96,54 +53,31 @@ def _issues_dataset(db: Any) -> None:
         write_document(db, document)
 
 
+def _future_issue(db: Database) -> None:
+    """Issue 1 published; issue 2's only article is scheduled for later."""
+    write_document(
+        db, make_document(1, slug="current", issue=1, published_at="2024-05-01T00:00:00Z")
+    )
+    write_document(
+        db,
+        make_document(
+            2,
+            slug="next-week",
+            issue=2,
+            status="scheduled",
+            published_at="2999-01-01T00:00:00Z",
+        ),
+    )
+
+
 @pytest.fixture(scope="module")
-def issues_api(tmp_path_factory: pytest.TempPathFactory) -> FlaskClient:
-    return _api(tmp_path_factory, "issues", _issues_dataset)
+def issues_api(build_api: BuildApi) -> FlaskClient:
+    return build_api(_issues_dataset)
 
 
-# Helpers -------------------------------------------------------------------------------
-
-
-def ok(client: FlaskClient, url: str, **kwargs: Any) -> Any:
-    response = client.get(url, **kwargs)
-    assert response.status_code == 200, (url, response.status_code, response.get_data(True))
-    assert response.mimetype == "application/json"
-    return response.get_json()
-
-
-def assert_problem(response: Any, status: int, param: str | None = None) -> dict[str, Any]:
-    assert response.status_code == status, response.get_data(as_text=True)
-    assert response.mimetype == "application/problem+json"
-    body = response.get_json()
-    for key in ("type", "title", "status", "detail", "instance"):
-        assert key in body, key
-    assert body["status"] == status
-    if param is not None:
-        assert param in body.get("errors", {}), body
-    return body
-
-
-def walk(client: FlaskClient, url: str, *, max_pages: int = 100) -> tuple[list[dict], int]:
-    response = client.get(url)
-    assert response.status_code == 200, response.get_data(as_text=True)
-    total = response.get_json()["meta"]["total"]
-    items: list[dict] = []
-    for _ in range(max_pages):
-        body = response.get_json()
-        assert body["meta"]["total"] == total
-        items.extend(body["data"])
-        next_url = body["links"]["next"]
-        link = response.headers.get("Link")
-        if next_url is None:
-            assert body["meta"]["next_cursor"] is None
-            assert link is None or 'rel="next"' not in link
-            return items, total
-        assert len(body["data"]) == body["meta"]["limit"]
-        match = re.search(r'<([^>]+)>\s*;\s*rel="next"', link or "")
-        assert match and match.group(1) == next_url, link
-        response = client.get(next_url)
-        assert response.status_code == 200, response.get_data(as_text=True)
-    raise AssertionError("pagination never ended")
+@pytest.fixture(scope="module")
+def future_issue_api(build_api: BuildApi) -> FlaskClient:
+    return build_api(_future_issue)
 
 
 def bundle(client: FlaskClient, ref: str = "issue-1", query: str = "") -> dict[str, Any]:
@@ -159,7 +93,7 @@ def test_seed_issue_list(seed_api: FlaskClient) -> None:
     issue = body["data"][0]
     assert issue["number"] == 1
     assert issue["slug"] == "issue-1"
-    assert issue["title"] == "Insight Fortnight, Issue 1: A New Alliance"
+    assert issue["title"] == SEED_ISSUE_TITLE
     assert issue["published_on"] == "2024-06-19"
     assert issue["status"] == "published"
     assert issue["article_count"] == 1
@@ -171,7 +105,7 @@ def test_seed_issue_detail_by_slug_and_id(seed_api: FlaskClient) -> None:
     assert by_slug["number"] == 1
     assert [a["slug"] for a in by_slug["articles"]] == [SEED_SLUG]
     article = by_slug["articles"][0]
-    assert article["title"] == "Russia and North Korea Sign a Mutual Defense Pact"
+    assert article["title"] == SEED_TITLE
     assert article["issue_id"] == by_slug["id"]
     assert article["published_at"] == "2024-06-19T00:00:00Z"
     assert ok(seed_api, f"/v1/issues/{by_slug['id']}")["data"] == by_slug
@@ -185,8 +119,8 @@ def test_seed_latest_issue(seed_api: FlaskClient) -> None:
 def test_seed_bundle_contains_the_whole_edition(seed_api: FlaskClient) -> None:
     data = bundle(seed_api)
     assert data["number"] == 1 and data["slug"] == "issue-1"
-    assert data["title"] == "Insight Fortnight, Issue 1: A New Alliance"
-    assert HASH.match(data["content_hash"]), data["content_hash"]
+    assert data["title"] == SEED_ISSUE_TITLE
+    assert CONTENT_HASH.match(data["content_hash"]), data["content_hash"]
     [article] = data["articles"]
     assert article["slug"] == SEED_SLUG
     assert [s["heading"] for s in article["sections"]] == SEED_HEADINGS
@@ -214,31 +148,25 @@ def test_seed_bundle_hash_is_stable_across_calls(seed_api: FlaskClient) -> None:
 def test_seed_bundle_in_html(seed_api: FlaskClient) -> None:
     data = bundle(seed_api, query="?format=html")
     paragraph = data["articles"][0]["sections"][1]["paragraphs"][0]
-    assert "/v1/glossary/cold-war" in [href for href, _ in LINK_RE.findall(paragraph)]
+    assert "/v1/glossary/cold-war" in [href for href, _ in links(paragraph)]
     assert data["content_hash"] != bundle(seed_api)["content_hash"]
 
 
-def _seed(app: Flask, runner: FlaskCliRunner, path: Path) -> None:
-    with app.app_context():  # app.cli does not push one for `seed` by itself
-        result = runner.invoke(args=["seed", str(path)])
-    assert result.exit_code == 0, (result.output, result.exception)
-
-
 def test_bundle_hash_changes_when_the_content_changes(
-    app: Flask, client: FlaskClient, runner: FlaskCliRunner, tmp_path: Path
+    client: FlaskClient, runner: FlaskCliRunner, tmp_path: Path
 ) -> None:
-    _seed(app, runner, SEED_DIR)
+    run_seed(runner, SEED_DIR)
     before = bundle(client)
     # Re-seeding the unchanged file changes nothing.
-    _seed(app, runner, SEED_FILE)
+    run_seed(runner, SEED_FILE)
     assert bundle(client)["content_hash"] == before["content_hash"]
     edited = tmp_path / SEED_FILE.name
     text = SEED_FILE.read_text(encoding="utf-8")
     assert "marked by grand ceremonies" in text
     edited.write_text(text.replace("grand ceremonies", "grand parades"), encoding="utf-8")
-    _seed(app, runner, edited)
+    run_seed(runner, edited)
     after = bundle(client)
-    assert HASH.match(after["content_hash"])
+    assert CONTENT_HASH.match(after["content_hash"])
     assert after["content_hash"] != before["content_hash"]
     [article] = after["articles"]
     assert article["id"] == before["articles"][0]["id"]
@@ -247,7 +175,9 @@ def test_bundle_hash_changes_when_the_content_changes(
     assert bundle(client)["content_hash"] == after["content_hash"]
 
 
-def test_bundle_hash_changes_when_an_article_joins_the_issue(client: FlaskClient, db: Any) -> None:
+def test_bundle_hash_changes_when_an_article_joins_the_issue(
+    client: FlaskClient, db: Database
+) -> None:
     write_document(db, make_document(1, issue=4))
     before = bundle(client, "issue-4")
     write_document(db, make_document(2, issue=4))
@@ -259,7 +189,7 @@ def test_bundle_hash_changes_when_an_article_joins_the_issue(client: FlaskClient
     assert after["content_hash"] != before["content_hash"]
 
 
-def test_issue_last_modified_follows_its_articles(client: FlaskClient, db: Any) -> None:
+def test_issue_last_modified_follows_its_articles(client: FlaskClient, db: Database) -> None:
     """If-Modified-Since must not answer 304 for an edition whose article was edited since."""
     write_document(db, make_document(1, slug="story", paragraphs=["First wording."]))
     with db.conn:
@@ -352,8 +282,7 @@ def test_issue_fields(issues_api: FlaskClient) -> None:
 def test_issue_bad_parameters_are_400(
     issues_api: FlaskClient, url: str, param: str, allowed: str
 ) -> None:
-    body = assert_problem(issues_api.get(url), 400, param)
-    assert allowed in " ".join(body["errors"][param])
+    assert_rejects(issues_api, url, param, allowed)
 
 
 @pytest.mark.parametrize(
@@ -367,8 +296,7 @@ def test_issue_bad_parameters_are_400(
     ],
 )
 def test_unknown_issue_is_404(issues_api: FlaskClient, url: str) -> None:
-    body = assert_problem(issues_api.get(url), 404)
-    assert body["instance"] == url
+    assert_not_found(issues_api, url)
 
 
 def test_no_latest_issue_on_an_empty_database(client: FlaskClient) -> None:
@@ -377,35 +305,19 @@ def test_no_latest_issue_on_an_empty_database(client: FlaskClient) -> None:
     assert body["data"] == [] and body["meta"]["total"] == 0
 
 
-def _future_issue(db: Any) -> None:
-    write_document(
-        db, make_document(1, slug="current", issue=1, published_at="2024-05-01T00:00:00Z")
-    )
-    write_document(
-        db,
-        make_document(
-            2,
-            slug="next-week",
-            issue=2,
-            status="scheduled",
-            published_at="2999-01-01T00:00:00Z",
-        ),
-    )
-
-
 def test_latest_issue_skips_an_issue_with_nothing_published_yet(
-    client: FlaskClient, db: Any
+    future_issue_api: FlaskClient,
 ) -> None:
     """An edition whose only article is scheduled for later is not the latest edition."""
-    _future_issue(db)
-    latest = ok(client, "/v1/issues/latest")["data"]
+    latest = ok(future_issue_api, "/v1/issues/latest")["data"]
     assert latest["slug"] == "issue-1"
     assert [a["slug"] for a in latest["articles"]] == ["current"]
 
 
-def test_issue_list_hides_an_issue_with_nothing_published_yet(client: FlaskClient, db: Any) -> None:
-    _future_issue(db)
-    body = ok(client, "/v1/issues")
+def test_issue_list_hides_an_issue_with_nothing_published_yet(
+    future_issue_api: FlaskClient,
+) -> None:
+    body = ok(future_issue_api, "/v1/issues")
     assert [i["slug"] for i in body["data"]] == ["issue-1"]
     assert body["meta"]["total"] == 1
 
@@ -425,9 +337,9 @@ def test_issues_paginate_to_the_end(many_api: FlaskClient, sort: str | None) -> 
 
 
 def test_issue_cursor_from_another_sort_is_400(many_api: FlaskClient) -> None:
-    cursor = ok(many_api, "/v1/issues?limit=2&sort=number")["meta"]["next_cursor"]
-    assert cursor
-    assert_problem(many_api.get(f"/v1/issues?limit=2&sort=-number&cursor={cursor}"), 400, "cursor")
+    assert_cursor_refused(
+        many_api, "/v1/issues?limit=2&sort=number", "/v1/issues?limit=2&sort=-number"
+    )
 
 
 def test_many_bundle_holds_every_article_of_the_issue(many_api: FlaskClient) -> None:

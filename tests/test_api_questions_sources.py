@@ -2,59 +2,35 @@
 
 from __future__ import annotations
 
-import re
-from pathlib import Path
 from typing import Any
 
 import pytest
-from flask import Flask
 from flask.testing import FlaskClient
 
-from api import create_app
-from api.db import connect
+from api.db import Database
 from api.importer.document import Question, Source
 from api.importer.write import write_document
-from tests.contract import ValidatingClient
 from tests.factories import make_document
-
-SEED_DIR = Path(__file__).resolve().parent.parent / "seed"
-SEED_SLUG = "russia-north-korea-defense-pact"
-SEED_QUESTIONS = [
-    "Are international sanctions an effective tool for curbing the actions of countries"
-    " like Russia and North Korea?",
-    "Can global non-proliferation efforts be successful in an environment where powerful"
-    " nations like Russia and North Korea form military alliances?",
-]
-SEED_SOURCE_URL = "https://www.nytimes.com/2024/06/19/world/asia/putin-meets-kim-north-korea.html"
-
-
-def _make_app(path: Path) -> Flask:
-    app = create_app({"TESTING": True, "DATABASE": str(path)})
-    app.test_client_class = ValidatingClient
-    return app
-
-
-@pytest.fixture(scope="module")
-def many_api(many_articles_db: str) -> FlaskClient:
-    """conftest's 300 generated articles in 5 issues, behind one app for the whole module."""
-    return _make_app(Path(many_articles_db)).test_client()
+from tests.helpers import (
+    SEED_QUESTIONS,
+    SEED_SLUG,
+    SEED_SOURCE_URL,
+    BuildApi,
+    assert_cursor_refused,
+    assert_listed,
+    assert_not_found,
+    assert_nothing_matches,
+    assert_problem,
+    assert_rejects,
+    ok,
+    walk,
+    walk_all,
+)
 
 
-@pytest.fixture(scope="module")
-def seed_api(tmp_path_factory: pytest.TempPathFactory) -> FlaskClient:
-    app = _make_app(tmp_path_factory.mktemp("seed") / "seed.db")
-    # The app context is pushed here because `seed` needs one and app.cli does not push it
-    # (see test_seeded_fixture_imports_the_seed in test_api_articles.py).
-    with app.app_context():
-        result = app.test_cli_runner().invoke(args=["seed", str(SEED_DIR)])
-    assert result.exit_code == 0, (result.output, result.exception)
-    return app.test_client()
-
-
-HIDDEN: dict[str, list[int]] = {}
-
-
-def _dataset(db: Any) -> None:
+def _dataset(db: Database) -> dict[str, list[int]]:
+    """Two published articles, a draft and a scheduled story; returns the ids of the questions
+    and sources of the last two, by table."""
     alpha = make_document(1, slug="alpha", issue=1, published_at="2024-03-01T00:00:00Z")
     alpha.questions = [
         Question("Debate A?", ["debate"]),
@@ -82,68 +58,31 @@ def _dataset(db: Any) -> None:
     future.sources = [Source("https://future-only.example/a", "future-only.example")]
     hidden_ids = [write_document(db, draft).article_id, write_document(db, future).article_id]
     marks = ", ".join("?" for _ in hidden_ids)
-    for table in ("questions", "sources"):
-        HIDDEN[table] = [
+    return {
+        table: [
             row["id"]
             for row in db.query(f"SELECT id FROM {table} WHERE article_id IN ({marks})", hidden_ids)
         ]
+        for table in ("questions", "sources")
+    }
 
 
 @pytest.fixture(scope="module")
-def qs_api(tmp_path_factory: pytest.TempPathFactory) -> FlaskClient:
-    path = tmp_path_factory.mktemp("qs") / "content.db"
-    app = _make_app(path)
-    database = connect(path)
-    try:
-        _dataset(database)
-    finally:
-        database.close()
-    return app.test_client()
+def qs_setup(build_api: BuildApi) -> tuple[FlaskClient, dict[str, list[int]]]:
+    hidden: dict[str, list[int]] = {}
+    client = build_api(lambda db: hidden.update(_dataset(db)))
+    return client, hidden
 
 
-# Helpers -------------------------------------------------------------------------------
+@pytest.fixture
+def qs_api(qs_setup: tuple[FlaskClient, dict[str, list[int]]]) -> FlaskClient:
+    return qs_setup[0]
 
 
-def ok(client: FlaskClient, url: str, **kwargs: Any) -> Any:
-    response = client.get(url, **kwargs)
-    assert response.status_code == 200, (url, response.status_code, response.get_data(True))
-    assert response.mimetype == "application/json"
-    return response.get_json()
-
-
-def assert_problem(response: Any, status: int, param: str | None = None) -> dict[str, Any]:
-    assert response.status_code == status, response.get_data(as_text=True)
-    assert response.mimetype == "application/problem+json"
-    body = response.get_json()
-    for key in ("type", "title", "status", "detail", "instance"):
-        assert key in body, key
-    assert body["status"] == status
-    if param is not None:
-        assert param in body.get("errors", {}), body
-    return body
-
-
-def walk(client: FlaskClient, url: str, *, max_pages: int = 100) -> tuple[list[dict], int]:
-    response = client.get(url)
-    assert response.status_code == 200, response.get_data(as_text=True)
-    total = response.get_json()["meta"]["total"]
-    items: list[dict] = []
-    for _ in range(max_pages):
-        body = response.get_json()
-        assert body["meta"]["total"] == total
-        items.extend(body["data"])
-        next_url = body["links"]["next"]
-        link = response.headers.get("Link")
-        if next_url is None:
-            assert body["meta"]["next_cursor"] is None
-            assert link is None or 'rel="next"' not in link
-            return items, total
-        assert len(body["data"]) == body["meta"]["limit"]
-        match = re.search(r'<([^>]+)>\s*;\s*rel="next"', link or "")
-        assert match and match.group(1) == next_url, link
-        response = client.get(next_url)
-        assert response.status_code == 200, response.get_data(as_text=True)
-    raise AssertionError("pagination never ended")
+@pytest.fixture
+def hidden_ids(qs_setup: tuple[FlaskClient, dict[str, list[int]]]) -> dict[str, list[int]]:
+    """Ids of the questions and sources of the draft and the scheduled story, by table."""
+    return qs_setup[1]
 
 
 def texts(body: dict[str, Any]) -> list[str]:
@@ -184,12 +123,7 @@ def test_seed_question_kind_filter(seed_api: FlaskClient) -> None:
 
 @pytest.mark.parametrize("query", ["issue=issue-2", "article=no-such-article"])
 def test_seed_question_filters_that_miss(seed_api: FlaskClient, query: str) -> None:
-    response = seed_api.get(f"/v1/questions?{query}")
-    if response.status_code == 404:  # an unknown reference may also be reported
-        assert_problem(response, 404)
-    else:
-        body = ok(seed_api, f"/v1/questions?{query}")
-        assert body["data"] == [] and body["meta"]["total"] == 0
+    assert_nothing_matches(seed_api, f"/v1/questions?{query}")
 
 
 def test_seed_sources(seed_api: FlaskClient) -> None:
@@ -221,23 +155,27 @@ def test_seed_source_filters(seed_api: FlaskClient, query: str, expected: list[s
 # Targeted dataset ---------------------------------------------------------------------------
 
 
-def test_questions_of_hidden_articles_are_invisible(qs_api: FlaskClient) -> None:
+def test_questions_of_hidden_articles_are_invisible(
+    qs_api: FlaskClient, hidden_ids: dict[str, list[int]]
+) -> None:
     body = ok(qs_api, "/v1/questions")
     assert sorted(texts(body)) == sorted(
         ["Debate A?", "Essay A?", "Both A?", "Question 2: are sanctions effective?"]
     )
     assert body["meta"]["total"] == 4
-    assert len(HIDDEN["questions"]) == 2
-    for question_id in HIDDEN["questions"]:
+    assert len(hidden_ids["questions"]) == 2
+    for question_id in hidden_ids["questions"]:
         assert_problem(qs_api.get(f"/v1/questions/{question_id}"), 404)
 
 
-def test_sources_of_hidden_articles_are_invisible(qs_api: FlaskClient) -> None:
+def test_sources_of_hidden_articles_are_invisible(
+    qs_api: FlaskClient, hidden_ids: dict[str, list[int]]
+) -> None:
     body = ok(qs_api, "/v1/sources")
     assert body["meta"]["total"] == 4
     assert not any("only.example" in url for url in urls(body))
-    assert len(HIDDEN["sources"]) == 2
-    for source_id in HIDDEN["sources"]:
+    assert len(hidden_ids["sources"]) == 2
+    for source_id in hidden_ids["sources"]:
         assert_problem(qs_api.get(f"/v1/sources/{source_id}"), 404)
     assert ok(qs_api, "/v1/sources?domain=draft-only.example")["data"] == []
     assert ok(qs_api, "/v1/sources?domain=future-only.example")["data"] == []
@@ -260,9 +198,7 @@ def test_sources_of_hidden_articles_are_invisible(qs_api: FlaskClient) -> None:
     ],
 )
 def test_question_filters(qs_api: FlaskClient, query: str, expected: list[str]) -> None:
-    body = ok(qs_api, f"/v1/questions?{query}")
-    assert texts(body) == expected
-    assert body["meta"]["total"] == len(expected)
+    assert_listed(ok(qs_api, f"/v1/questions?{query}"), "text", expected)
 
 
 def test_question_filters_by_id(qs_api: FlaskClient) -> None:
@@ -310,9 +246,7 @@ def test_question_kinds_and_positions(qs_api: FlaskClient) -> None:
     ],
 )
 def test_source_filters(qs_api: FlaskClient, query: str, expected: list[str]) -> None:
-    body = ok(qs_api, f"/v1/sources?{query}")
-    assert urls(body) == expected
-    assert body["meta"]["total"] == len(expected)
+    assert_listed(ok(qs_api, f"/v1/sources?{query}"), "url", expected)
 
 
 def test_source_values(qs_api: FlaskClient) -> None:
@@ -356,8 +290,7 @@ def test_question_and_source_fields(qs_api: FlaskClient) -> None:
     ],
 )
 def test_bad_parameters_are_400(qs_api: FlaskClient, url: str, param: str, hint: str) -> None:
-    body = assert_problem(qs_api.get(url), 400, param)
-    assert hint in " ".join(body["errors"][param])
+    assert_rejects(qs_api, url, param, hint)
 
 
 @pytest.mark.parametrize(
@@ -372,7 +305,7 @@ def test_bad_parameters_are_400(qs_api: FlaskClient, url: str, param: str, hint:
     ],
 )
 def test_unknown_question_or_source_is_404(qs_api: FlaskClient, url: str) -> None:
-    assert_problem(qs_api.get(url), 404)
+    assert_not_found(qs_api, url)
 
 
 # Pagination on many ----------------------------------------------------------------------------
@@ -390,10 +323,7 @@ def test_unknown_question_or_source_is_404(qs_api: FlaskClient, url: str) -> Non
     ],
 )
 def test_lists_paginate_to_the_end(many_api: FlaskClient, url: str, total: int) -> None:
-    items, seen_total = walk(many_api, url)
-    assert seen_total == total
-    assert len(items) == total
-    assert len({i["id"] for i in items}) == total
+    walk_all(many_api, url, total)
 
 
 def test_questions_walk_covers_every_article(many_api: FlaskClient) -> None:
@@ -414,5 +344,4 @@ def test_garbage_cursor_is_400(many_api: FlaskClient, endpoint: str) -> None:
 
 
 def test_article_cursor_on_questions_is_400(many_api: FlaskClient) -> None:
-    cursor = ok(many_api, "/v1/articles?limit=1&sort=title")["meta"]["next_cursor"]
-    assert_problem(many_api.get(f"/v1/questions?cursor={cursor}"), 400, "cursor")
+    assert_cursor_refused(many_api, "/v1/articles?limit=1&sort=title", "/v1/questions")
