@@ -15,6 +15,11 @@ def word_set(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
+def shorten(text: str, limit: int = 60) -> str:
+    """``text`` cut to ``limit`` characters with an ellipsis, for quoting it in a message."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
 def unique_anchor(base: str, taken: set[str]) -> str:
     """``base``, or ``base-2``, ``base-3``… whichever is free; records the result in ``taken``."""
     anchor, n = base, 1
@@ -103,6 +108,11 @@ def _make_date(year: str, month: str, day: str) -> dt.date | None:
         return dt.date(int(year), month_number or 0, int(day))
     except ValueError:
         return None
+
+
+def midnight_utc(day: dt.date | str) -> str:
+    """The RFC 3339 instant a day (a date or ``YYYY-MM-DD``) starts in UTC."""
+    return f"{day}T00:00:00Z"
 
 
 def find_date(text: str) -> tuple[dt.date, str] | None:

@@ -1,0 +1,182 @@
+"""From what the body pass found to a Document: sections, title, date and reading metrics.
+
+The last stage. It checks that the article has a lede and some structure, settles
+the title (front matter, title line, or one derived from the lede) and the
+publication date (front matter, dateline, the lede, a source URL, the issue), and
+reports repeated paragraphs and sentences.
+"""
+
+from __future__ import annotations
+
+from ..slugs import slugify
+from .blocks import BLOCK_NAMES
+from .body import Content
+from .document import Document, DocumentError, Item, Section
+from .frontmatter import FrontMatter
+from .layout import Paragraph
+from .lines import Line, Warn
+from .readability import flesch_kincaid_grade, reading_minutes, word_count
+from .text import (
+    derive_title,
+    find_date,
+    midnight_utc,
+    shorten,
+    split_sentences,
+    title_case,
+    unique_anchor,
+)
+
+
+def assemble(front: FrontMatter, found: Content, lines: list[Line], warn: Warn) -> Document:
+    """The Document, or DocumentError when there is no real lede or no structure at all."""
+    lede_paras = [p for p in found.lede if p.text]
+    lede = "\n\n".join(p.text for p in lede_paras)
+    if len(lede.split()) < 4:
+        raise DocumentError(
+            lede_paras[0].line if lede_paras else lines[0].no,
+            f"the lede '{shorten(lede)}' is too short to be a paragraph",
+        )
+    taken: set[str] = set()
+    sections: list[Section] = []
+    for heading_line, heading, paras in found.body:
+        if not paras:
+            continue
+        sections.append(
+            Section(
+                kind="body",
+                heading=heading,
+                anchor=unique_anchor(slugify(heading), taken),
+                paragraphs=[p.text for p in paras],
+                line=heading_line.no,
+            )
+        )
+    for position, sub in enumerate(found.background, start=1):
+        if not sub.items:
+            raise DocumentError(sub.line, f"background subsection '{sub.heading}' has no items")
+        if sub.number is not None and sub.number != position:
+            warn(sub.line, f"background subsection numbered {sub.number}; renumbered it {position}")
+        sections.append(
+            Section(
+                kind="background",
+                heading=sub.heading,
+                number=position,
+                anchor=unique_anchor(f"background-{position}-{slugify(sub.heading)}", taken),
+                items=[Item(label=label, text=para.text) for label, para in sub.items],
+                line=sub.line,
+            )
+        )
+    if not sections and not (found.sources or found.glossary or found.questions):
+        raise DocumentError(
+            lede_paras[0].line,
+            "no structure: the text has no headed section and none of the known blocks"
+            " (sources, Background Information, Key Terms, questions)",
+        )
+    for kind, name in BLOCK_NAMES.items():
+        if kind not in found.blocks_seen and not (kind == "sources" and found.sources):
+            warn(0, f"no {name} block")
+
+    title = front.title or found.title
+    if front.title and found.title and front.title.casefold() != found.title.casefold():
+        warn(
+            found.title_line,
+            f"title line '{found.title}' differs from the front matter title;"
+            " used the front matter title",
+        )
+    if not title:
+        title = derive_title(lede)
+        warn(lede_paras[0].line, f"no title line; derived the title '{title}' from the lede")
+    elif title == title.upper() and any(ch.isalpha() for ch in title):
+        warn(found.title_line, f"title '{title}' is in capitals; title-cased it")
+        title = title_case(title.lower())
+
+    body_paras = [p for _, _, paras in found.body for p in paras]
+    _warn_repeats(lede_paras + body_paras, warn)
+
+    document = Document(
+        title=title,
+        slug=front.slug or slugify(title),
+        lede=lede,
+        published_at=front.published_at or _published_at(lede_paras, found, front, warn),
+        status=front.status,
+        issue=front.issue,
+        sections=sections,
+        sources=found.sources,
+        glossary=found.glossary,
+        questions=found.questions,
+    )
+    # Words count the lede, body paragraphs and background items (label and text); headings,
+    # glossary, questions and sources are apparatus. The reading level is the prose alone.
+    prose = "\n".join([lede, *(p.text for p in body_paras)])
+    counted = "\n".join([prose, *(f"{i.label} {i.text}" for s in sections for i in s.items)])
+    document.word_count = word_count(counted)
+    document.reading_minutes = reading_minutes(document.word_count)
+    document.reading_level = flesch_kincaid_grade(prose)
+    return document
+
+
+def _published_at(
+    lede: list[Paragraph], found: Content, front: FrontMatter, warn: Warn
+) -> str | None:
+    """The date the front matter did not give, from the likeliest place that states one."""
+    if found.dateline:
+        day, line = found.dateline
+        warn(line, f"no published_at in the front matter; used the dateline ({day.isoformat()})")
+        return midnight_utc(day)
+    # The first lede paragraph that states a date (the first may be a subtitle).
+    stated, where = next(
+        ((found_date, para.line) for para in lede if (found_date := find_date(para.text))),
+        (None, lede[0].line),
+    )
+    if stated:
+        day, words = stated
+        warn(
+            where,
+            f"no published_at in the front matter; used the date the lede states ('{words}')",
+        )
+        return midnight_utc(day)
+    dated = next((source for source in found.sources if source.published_on), None)
+    if dated and dated.published_on:
+        which = (
+            "the first source URL"
+            if dated is found.sources[0]
+            else f"the source URL {shorten(dated.url)}"
+        )
+        warn(
+            where,
+            f"no published_at in the front matter or the lede; used the date in {which}"
+            f" ({dated.published_on})",
+        )
+        return midnight_utc(dated.published_on)
+    if front.issue and front.issue.published_on:
+        warn(0, f"no published_at; used the issue's date ({front.issue.published_on})")
+        return midnight_utc(front.issue.published_on)
+    warn(0, "no published_at in the front matter, the lede or the source URLs")
+    return None
+
+
+def _warn_repeats(paragraphs: list[Paragraph], warn: Warn) -> None:
+    """Repeated paragraphs and sentences are kept (the editor may mean them) but reported."""
+    first_paragraph: dict[str, int] = {}
+    first_sentence: dict[str, int] = {}
+    for para in paragraphs:
+        key = " ".join(para.text.casefold().split())
+        if key in first_paragraph:
+            warn(
+                para.line,
+                f"paragraph repeats the one on line {first_paragraph[key]} verbatim; kept both",
+            )
+            continue
+        first_paragraph[key] = para.line
+        for sentence in split_sentences(para.text):
+            if len(sentence.split()) < 6:
+                continue
+            skey = " ".join(sentence.casefold().split())
+            if skey in first_sentence:
+                where = first_sentence[skey]
+                place = "earlier in this paragraph" if where == para.line else f"on line {where}"
+                warn(
+                    para.line,
+                    f"sentence '{shorten(sentence, 50)}' repeats one {place} verbatim; kept both",
+                )
+            else:
+                first_sentence[skey] = para.line

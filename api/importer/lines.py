@@ -1,0 +1,176 @@
+"""From the editor's bytes to clean content lines: decoding, the line model, masthead and footer.
+
+This is the first stage of the parser. It refuses what is not UTF-8 plain text,
+normalises whitespace and invisible characters line by line, drops separator lines
+and remembers where blank lines stood, and cuts away the newsletter masthead and
+footer, which are not article content.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from .blocks import block_kind
+from .document import DocumentError
+from .shapes import URL
+from .text import shorten
+
+MAX_DOCUMENT_BYTES = 1024 * 1024
+
+# Every stage reports its guesses through one of these: (1-based line, message).
+Warn = Callable[[int, str], None]
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_BYTE_LINE_BREAK = re.compile(rb"\r\n|\r|\n")
+_INVISIBLE = re.compile("[\u200b-\u200d\u2060\ufeff\u00ad]")
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f]")
+_SEPARATOR = re.compile(r"(?:[-_*=~•·]\s*){3,}")
+# Boilerplate of the newsletter around an article (sign-up calls, copyright, farewells).
+_FOOTER = re.compile(
+    r"^(?:please\s+)?(?:subscribe|sign up)\b|^join (?:us|our)\b|insightfortnight\."
+    r"|\b(?:this|our) (?:bi-?weekly |fortnightly )?newsletter\b|^enjoy(?:ed)? (?:this|reading)"
+    r"|\binsight fortnight\b|^(?:thanks|thank you) for reading|\bunsubscribe\b"
+    r"|all rights reserved|^(?:©|\(c\)\s|copyright\b)"
+    r"|^view (?:this|it)?\s*(?:email|newsletter)?\s*in (?:your|a) browser"
+    r"|^(?:forward|share) (?:this|it)\b|^follow us\b"
+    r"|^you(?:’re|'re| are)? receiv|^(?:manage|update) your (?:preferences|subscription)"
+    r"|^(?:see|until) you (?:next|in two weeks)|^(?:the )?insight fortnight team$",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """One non-blank line of the article, as every later stage reads it."""
+
+    no: int  # 1-based line in the original text
+    text: str  # whitespace-normalised
+    gap: bool  # one or more blank lines stand before it
+
+
+def split_lines(text: str) -> list[str]:
+    """The physical lines of ``text``, whichever line endings it uses."""
+    return _LINE_BREAK.split(text)
+
+
+def _line_of(data: str | bytes, offset: int) -> int:
+    """The 1-based line holding ``offset``, for errors found before the text is split."""
+    if isinstance(data, bytes):
+        return len(_BYTE_LINE_BREAK.findall(data[:offset])) + 1
+    return len(_LINE_BREAK.findall(data[:offset])) + 1
+
+
+def _check_size(size: int) -> None:
+    if size > MAX_DOCUMENT_BYTES:
+        raise DocumentError(0, f"the document is {size} bytes; the limit is {MAX_DOCUMENT_BYTES}")
+
+
+def decode(text: str | bytes) -> str:
+    """The document as text, or DocumentError when it is too big, binary or not UTF-8."""
+    if isinstance(text, bytearray | memoryview):
+        text = bytes(text)
+    if isinstance(text, bytes):
+        _check_size(len(text))
+        if text.startswith((b"\xff\xfe", b"\xfe\xff")):
+            raise DocumentError(1, "the document is UTF-16 text; save it as UTF-8")
+        if (nul := text.find(b"\x00")) >= 0:
+            raise DocumentError(_line_of(text, nul), "NUL byte: this is a binary file, not text")
+        try:
+            decoded = text.decode("utf-8")
+        except UnicodeDecodeError as error:
+            line = _line_of(text, error.start)
+            line_start = max(text.rfind(b"\n", 0, error.start), text.rfind(b"\r", 0, error.start))
+            raise DocumentError(
+                line,
+                f"not valid UTF-8: byte 0x{text[error.start]:02x} at column"
+                f" {error.start - line_start}; save the file as UTF-8",
+            ) from None
+    elif isinstance(text, str):
+        decoded = text
+        _check_size(len(text.encode("utf-8", "surrogatepass")))
+        if (nul := text.find("\x00")) >= 0:
+            raise DocumentError(_line_of(text, nul), "NUL character: this is binary data, not text")
+        if surrogate := re.search("[\ud800-\udfff]", text):
+            raise DocumentError(
+                _line_of(text, surrogate.start()), "not valid Unicode text (a lone surrogate)"
+            )
+    else:
+        raise TypeError(f"parse_document() takes str or bytes, not {type(text).__name__}")
+    decoded = decoded.removeprefix("\ufeff")
+    if not decoded.strip():
+        raise DocumentError(
+            0, "the document is empty" if not decoded else "the document holds only whitespace"
+        )
+    return decoded
+
+
+def clean_line(raw: str) -> tuple[str, bool]:
+    """Whitespace-normalised text of one line, and whether control characters were removed."""
+    text = _INVISIBLE.sub("", raw)
+    controls = bool(_CONTROL.search(text))
+    if controls:
+        text = _CONTROL.sub("", text)
+    return " ".join(text.split()), controls
+
+
+def content_lines(raw_lines: list[str], start: int, warn: Warn) -> list[Line]:
+    """The non-blank lines from index ``start`` on, cleaned, each knowing if a gap preceded it."""
+    lines: list[Line] = []
+    gap = False
+    for index in range(start, len(raw_lines)):
+        text, controls = clean_line(raw_lines[index])
+        if controls:
+            warn(index + 1, "removed control characters")
+        if text and _SEPARATOR.fullmatch(text):
+            warn(index + 1, f"ignored the separator line '{text}'")
+            text = ""
+        if not text:
+            gap = True
+            continue
+        lines.append(Line(index + 1, text, gap and bool(lines)))
+        gap = False
+    return lines
+
+
+def reject_foreign_formats(first: Line, decoded: str) -> None:
+    """Fail early, with a plain message, on a file that is not an article at all."""
+    if re.match(r"<(?:!doctype|html|\?xml|head|body|div|p|article)\b", first.text, re.IGNORECASE):
+        raise DocumentError(first.no, "this is HTML or XML, not the plain-text article format")
+    stripped = decoded.strip()
+    if stripped[:1] in "{[" and stripped[-1:] in "}]" and re.match(r"[{\[]\s*[\"{\[]", stripped):
+        raise DocumentError(first.no, "this is JSON, not the plain-text article format")
+    if URL.fullmatch(first.text):
+        raise DocumentError(
+            first.no, "expected a title or the lede, found a URL: a list of links is not an article"
+        )
+
+
+def drop_masthead_and_footer(lines: list[Line], warn: Warn) -> list[Line]:
+    """The lines without the "Insight Fortnight …" masthead and the newsletter footer."""
+    if (
+        len(lines) > 1
+        and re.match(r"insight fortnight\b", lines[0].text, re.IGNORECASE)
+        and len(lines[0].text.split()) <= 12
+    ):
+        warn(lines[0].no, f"dropped the masthead line '{lines[0].text}'")
+        lines = lines[1:]
+    last_block = max((i for i, line in enumerate(lines) if block_kind(line.text)), default=-1)
+    kept: list[Line] = []
+    for index, line in enumerate(lines):
+        if index == 0 or len(line.text.split()) > 30 or not _FOOTER.search(line.text):
+            kept.append(line)
+            continue
+        if index < last_block:
+            # Content blocks still follow: a stray boilerplate line, not the end of the article.
+            warn(line.no, f"dropped the newsletter line '{shorten(line.text)}' before the end")
+            continue
+        leftover = [later for later in lines[index + 1 :] if not _FOOTER.search(later.text)]
+        if leftover:
+            warn(
+                leftover[0].no,
+                f"dropped {len(leftover)} line(s) after the footer on line {line.no}",
+            )
+        break
+    return kept
