@@ -7,7 +7,9 @@ gunicorn 'api:create_app()'    # production
 from __future__ import annotations
 
 import os
+import threading
 import uuid
+from collections import OrderedDict
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +18,7 @@ from flask import Flask
 from flask.json.provider import JSONProvider
 from flask_compress import Compress
 from flask_cors import CORS
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .config import DEFAULTS
 from .db import init_db
@@ -38,21 +41,29 @@ _NO_CACHE = ":no-cache"
 
 
 class _CompressCache:
-    """A small in-process cache of compressed bodies, keyed by the body's ETag."""
+    """Compressed bodies keyed by ETag, least recently used out first; shared by a
+    worker's threads, hence the lock."""
 
     def __init__(self, size: int = 256) -> None:
         self._size = size
-        self._data: dict[str, bytes] = {}
+        self._data: OrderedDict[str, bytes] = OrderedDict()
+        self._lock = threading.Lock()
 
     def get(self, key: str) -> bytes | None:
-        return self._data.get(key)
+        with self._lock:
+            value = self._data.get(key)
+            if value is not None:
+                self._data.move_to_end(key)
+            return value
 
     def set(self, key: str, value: bytes) -> None:
         if key.endswith(_NO_CACHE):
             return
-        if len(self._data) >= self._size:
-            self._data.pop(next(iter(self._data)))
-        self._data[key] = value
+        with self._lock:
+            self._data[key] = value
+            self._data.move_to_end(key)
+            while len(self._data) > self._size:
+                self._data.popitem(last=False)
 
 
 def _compress_cache_key(request: Any) -> str:
@@ -64,9 +75,7 @@ def _compress_cache_key(request: Any) -> str:
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
-    app = Flask(
-        __name__, instance_path=os.environ.get("FLASK_INSTANCE_PATH"), static_folder=None
-    )
+    app = Flask(__name__, instance_path=os.environ.get("FLASK_INSTANCE_PATH"), static_folder=None)
     app.json = OrjsonProvider(app)
     app.config.from_mapping(DEFAULTS)
     app.config["SEED_PATH"] = str(PROJECT_ROOT / "seed")
@@ -78,6 +87,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.config["DATABASE"] = str(Path(app.instance_path) / "content.db")
 
     init_db(app.config["DATABASE"], app.config["DATABASE_BUSY_TIMEOUT_MS"])
+    # /v1//articles is not /v1/articles: a 404 problem, not an HTML redirect page.
+    app.url_map.merge_slashes = False
+    if app.config["TRUSTED_PROXIES"]:
+        # Behind a TLS-terminating proxy, links must say https and the public host.
+        hops = int(app.config["TRUSTED_PROXIES"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
 
     app.config.update(
         COMPRESS_ALGORITHM=["br", "gzip"],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import sys
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -14,7 +15,7 @@ from flask.cli import with_appcontext
 
 from .db import connect
 from .importer.document import DocumentError
-from .importer.write import write_document
+from .importer.write import WriteConflict, write_document
 
 SEED_SUFFIXES = (".txt", ".md")
 
@@ -110,7 +111,12 @@ def _seed_one(db, path: Path, *, dry_run: bool, as_json: bool, warnings: list[st
         click.echo(orjson.dumps(document.to_dict()).decode())
     if dry_run:
         return "parsed"
-    return write_document(db, document).outcome
+    try:
+        return write_document(db, document).outcome
+    except WriteConflict as error:
+        return f"error:{path}: {error}"
+    except sqlite3.Error as error:  # a locked or damaged database: this file is not stored
+        return f"error:{path}: not stored: {error}"
 
 
 def register_commands(app: Flask) -> None:

@@ -13,11 +13,9 @@ DEFAULTS: dict[str, object] = {
     "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
     "PUBLIC_CACHE_CONTROL": "public, max-age=60, stale-while-revalidate=300",
     "PRIVATE_CACHE_CONTROL": "private, no-store",
-    "PAGE_SIZE_DEFAULT": 20,
-    "PAGE_SIZE_MAX": 100,
     # Folder the `seed` command reads when given no path.
     "SEED_PATH": None,
-    # Origins allowed to send writes (CORS); reads are open to any origin.
-    "CORS_WRITE_ORIGINS": [],
+    # Proxies in front of the app whose X-Forwarded-* headers to trust (0: none).
+    "TRUSTED_PROXIES": 0,
     "COMPRESS_MIN_SIZE": 500,
 }

@@ -41,7 +41,7 @@ class ApiError(Exception):
 
 class InvalidQuery(ApiError):
     status = 400
-    title = "Invalid query parameters"
+    title = "Bad Request"  # RFC 9457: with type about:blank, the title is the status phrase
 
 
 class NotFound(ApiError):

@@ -11,7 +11,8 @@ import pytest
 from api.db import connect
 from api.importer import write as writer
 from api.importer.document import Question
-from api.importer.write import write_document
+from api.importer.write import WriteConflict, write_document
+from api.store import writes
 from tests.factories import make_document
 
 
@@ -56,14 +57,14 @@ def test_an_edited_document_updates_the_article_in_place(db, monkeypatch) -> Non
 def test_a_failure_midway_leaves_nothing_of_a_new_document(db, monkeypatch) -> None:
     write_document(db, make_document(1))
     before = snapshot(db)
-    real = writer._replace_rows
+    real = writes.replace_rows
 
     def fail_on_questions(db_, table, article_id, rows):
         if table == "questions":
             raise RuntimeError("disk full")
         return real(db_, table, article_id, rows)
 
-    monkeypatch.setattr(writer, "_replace_rows", fail_on_questions)
+    monkeypatch.setattr(writes, "replace_rows", fail_on_questions)
     with pytest.raises(RuntimeError, match="disk full"):
         write_document(db, make_document(2, issue=7, terms=[("Brand New Term", "Fresh.")]))
     assert snapshot(db) == before
@@ -141,3 +142,23 @@ def test_published_at_is_kept_when_an_edit_does_not_state_it(db) -> None:
     write_document(db, undated)
     stored = db.execute("SELECT published_at FROM articles").fetchone()[0]
     assert stored == "2024-06-19T00:00:00Z"
+
+
+def test_ids_are_never_reused_after_rows_go(db) -> None:
+    two = make_document(1)
+    two.questions.append(Question("A second question?", ["debate"]))
+    write_document(db, two)
+    dropped = db.execute("SELECT MAX(id) FROM questions").fetchone()[0]
+    write_document(db, make_document(1))  # the second question goes
+    write_document(db, make_document(2))
+    ids = [r[0] for r in db.execute("SELECT id FROM questions").fetchall()]
+    assert dropped not in ids
+
+
+def test_an_issue_slug_taken_by_another_issue_is_a_conflict(db) -> None:
+    write_document(db, make_document(1, issue=1))
+    clash = make_document(2, issue=2)
+    clash.issue.slug = "issue-1"
+    with pytest.raises(WriteConflict, match="issue-1"):
+        write_document(db, clash)
+    assert db["articles"].count == 1

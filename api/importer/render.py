@@ -12,7 +12,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from html import escape
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~]|^-|^\d+(?=\.))", re.MULTILINE)
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~&]|^-)", re.MULTILINE)
+# "1961. The treaty" at a line's start would become an ordered list: escape the dot.
+_LIST_NUMBER = re.compile(r"^(\d+)([.)])", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -101,4 +103,4 @@ class TermLinker:
 
 
 def markdown_escape(text: str) -> str:
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+    return _LIST_NUMBER.sub(r"\1\\\2", _MARKDOWN_SPECIAL.sub(r"\\\1", text))

@@ -1,15 +1,14 @@
 """Store one parsed Document: all of it or nothing, and nothing at all when unchanged.
 
 The article's slug is its identity: writing a document whose slug exists updates
-that article in place, keeping the ids of its rows position by position, so
-clients holding an id (a section, a question) keep a working link.
+that article in place (same ids). The SQL lives in api.store.writes; this module
+decides what to write and renders the text formats once, at write time.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -17,11 +16,15 @@ from sqlite_utils import Database
 
 from ..db import write_transaction
 from ..slugs import slugify
+from ..store import writes
+from ..store.writes import WriteConflict
 from ..timefmt import utc_now
-from .document import Document, IssueRef, Section
+from .document import Document, Section
 from .render import LinkedTerm, TermLinker
 
 Outcome = Literal["created", "updated", "unchanged"]
+
+__all__ = ["WriteConflict", "WriteResult", "content_hash", "write_document"]
 
 
 @dataclass(frozen=True)
@@ -40,74 +43,56 @@ def content_hash(document: Document) -> str:
 
 
 def write_document(db: Database, document: Document) -> WriteResult:
+    """Raises WriteConflict (nothing written) when the document contradicts stored content."""
     digest = content_hash(document)
     with write_transaction(db):
-        existing = _one(db, "SELECT id, content_hash FROM articles WHERE slug = ?", document.slug)
+        existing = writes.find_article(db, document.slug)
         if existing and existing["content_hash"] == digest:
             return WriteResult("unchanged", existing["id"], document.slug)
         now = utc_now()
-        issue_id = _upsert_issue(db, document.issue, document.published_at, now)
-        article_id = _upsert_article(db, document, issue_id, digest, now, existing)
-        linker = TermLinker(_replace_terms(db, article_id, document, now))
-        _replace_rows(db, "sections", article_id, _section_rows(document.sections, linker))
-        _replace_rows(db, "questions", article_id, _question_rows(document))
-        _replace_rows(db, "sources", article_id, _source_rows(document))
-        db.execute(
-            "UPDATE articles SET lede_html = ?, lede_markdown = ? WHERE id = ?",
-            [linker.html(document.lede), linker.markdown(document.lede), article_id],
+        issue_id = _issue_id(db, document, now)
+        article_id = _write_article(db, document, issue_id, digest, now, existing)
+        linker = TermLinker(_write_terms(db, article_id, document, now))
+        writes.replace_rows(db, "sections", article_id, _section_rows(document.sections, linker))
+        writes.replace_rows(db, "questions", article_id, _question_rows(document))
+        writes.replace_rows(db, "sources", article_id, _source_rows(document))
+        writes.set_lede_formats(
+            db, article_id, linker.html(document.lede), linker.markdown(document.lede)
         )
     return WriteResult("updated" if existing else "created", article_id, document.slug)
 
 
-def _one(db: Database, sql: str, *params: Any) -> dict[str, Any] | None:
-    rows = list(db.query(sql, params))
-    return rows[0] if rows else None
-
-
-def _upsert_issue(
-    db: Database, ref: IssueRef | None, published_at: str | None, now: str
-) -> int | None:
+def _issue_id(db: Database, document: Document, now: str) -> int | None:
+    ref = document.issue
     if ref is None:
         return None
-    wanted = {
-        "number": ref.number,
-        "slug": ref.slug or f"issue-{ref.number}",
-        "title": ref.title or f"Issue {ref.number}",
-        "published_on": ref.published_on or (published_at[:10] if published_at else None),
-    }
-    row = _one(db, "SELECT * FROM issues WHERE number = ?", ref.number)
-    if row is None:
-        cursor = db.execute(
-            "INSERT INTO issues (number, slug, title, published_on, status, created_at,"
-            " updated_at) VALUES (?, ?, ?, ?, 'published', ?, ?)",
-            [*wanted.values(), now, now],
-        )
-        return int(cursor.lastrowid)
-    # Only what the front matter states explicitly overrides an existing issue.
     stated = {
-        key: value
-        for key, value in wanted.items()
-        if getattr(ref, key, None) is not None and row[key] != value
+        key: getattr(ref, key)
+        for key in ("slug", "title", "published_on")
+        if getattr(ref, key) is not None
     }
-    if stated:
-        assignments = ", ".join(f"{key} = ?" for key in stated)
-        db.execute(
-            f"UPDATE issues SET {assignments}, updated_at = ? WHERE id = ?",
-            [*stated.values(), now, row["id"]],
-        )
-    return int(row["id"])
+    published = document.published_at[:10] if document.published_at else None
+    defaults = {
+        "slug": f"issue-{ref.number}",
+        "title": f"Issue {ref.number}",
+        "published_on": published,
+    }
+    return writes.upsert_issue(db, ref.number, stated, defaults, now)
 
 
 def _body_text(document: Document) -> str:
+    """Everything a reader can search for, besides the title and lede."""
     parts: list[str] = []
     for section in document.sections:
         parts.append(section.heading)
         parts.extend(section.paragraphs)
         parts.extend(f"{item.label}: {item.text}" for item in section.items)
+    parts.extend(f"{t.term}: {t.definition}" for t in document.glossary)
+    parts.extend(q.text for q in document.questions)
     return "\n".join(parts)
 
 
-def _upsert_article(
+def _write_article(
     db: Database,
     document: Document,
     issue_id: int | None,
@@ -115,7 +100,7 @@ def _upsert_article(
     now: str,
     existing: dict[str, Any] | None,
 ) -> int:
-    values = {
+    values: dict[str, Any] = {
         "issue_id": issue_id,
         "slug": document.slug,
         "title": document.title,
@@ -131,65 +116,43 @@ def _upsert_article(
         "updated_at": now,
     }
     if existing is None:
-        values["published_at"] = document.published_at or now
-        values["position"] = _next_position(db, issue_id)
-        values["created_at"] = now
-        columns = ", ".join(values)
-        marks = ", ".join("?" for _ in values)
-        cursor = db.execute(
-            f"INSERT INTO articles ({columns}) VALUES ({marks})", list(values.values())
+        return writes.insert_article(
+            db,
+            {
+                **values,
+                "published_at": document.published_at or now,
+                "position": writes.next_position(db, issue_id),
+                "created_at": now,
+            },
         )
-        return int(cursor.lastrowid)
-    article_id = int(existing["id"])
-    if document.published_at:
+    if document.published_at:  # an edit without a date keeps the one it had
         values["published_at"] = document.published_at
-    current = _one(db, "SELECT issue_id FROM articles WHERE id = ?", article_id)
-    if current and current["issue_id"] != issue_id:
-        values["position"] = _next_position(db, issue_id)
-    assignments = ", ".join(f"{column} = ?" for column in values)
-    db.execute(f"UPDATE articles SET {assignments} WHERE id = ?", [*values.values(), article_id])
-    return article_id
+    if existing["issue_id"] != issue_id:
+        values["position"] = writes.next_position(db, issue_id)
+    writes.update_article(db, existing["id"], values)
+    return int(existing["id"])
 
 
-def _next_position(db: Database, issue_id: int | None) -> int:
-    if issue_id is None:
-        return 1
-    row = _one(
-        db,
-        "SELECT COALESCE(MAX(position), 0) + 1 AS next FROM articles WHERE issue_id = ?",
-        issue_id,
-    )
-    return int(row["next"]) if row else 1
-
-
-def _replace_terms(db: Database, article_id: int, document: Document, now: str) -> list[LinkedTerm]:
-    db.execute("DELETE FROM article_terms WHERE article_id = ?", [article_id])
-    linked: list[LinkedTerm] = []
+def _write_terms(db: Database, article_id: int, document: Document, now: str) -> list[LinkedTerm]:
+    uses = []
+    linked = []
     for position, entry in enumerate(document.glossary, start=1):
         slug = slugify(entry.term)
-        row = _one(db, "SELECT id FROM terms WHERE slug = ?", slug)
-        if row is None:
-            term_id = int(
-                db.execute(
-                    "INSERT INTO terms (slug, term, definition, created_at, updated_at)"
-                    " VALUES (?, ?, ?, ?, ?)",
-                    [slug, entry.term, entry.definition, now, now],
-                ).lastrowid
-            )
-        else:
-            # Each article keeps its own wording (below); the API reads the shared entry
-            # from the newest visible article, so nothing here is overwritten.
-            term_id = int(row["id"])
-        db.execute(
-            "INSERT OR IGNORE INTO article_terms (article_id, term_id, position, definition)"
-            " VALUES (?, ?, ?, ?)",
-            [article_id, term_id, position, entry.definition],
+        term_id = writes.term_id(db, slug, entry.term, now)
+        uses.append(
+            {
+                "term_id": term_id,
+                "position": position,
+                "term": entry.term,
+                "definition": entry.definition,
+            }
         )
         linked.append(LinkedTerm(entry.term, slug))
+    writes.replace_article_terms(db, article_id, uses)
     return linked
 
 
-def _section_rows(sections: Iterable[Section], linker: TermLinker) -> list[dict[str, Any]]:
+def _section_rows(sections: list[Section], linker: TermLinker) -> list[dict[str, Any]]:
     rows = []
     for section in sections:
         if section.kind == "background":
@@ -222,34 +185,10 @@ def _question_rows(document: Document) -> list[dict[str, Any]]:
 
 def _source_rows(document: Document) -> list[dict[str, Any]]:
     return [
-        {
-            "url": s.url,
-            "domain": s.domain,
-            "publisher": s.publisher,
-            "published_on": s.published_on,
-        }
+        {"url": s.url, "domain": s.domain, "publisher": s.publisher, "published_on": s.published_on}
         for s in document.sources
     ]
 
 
 def _json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-
-
-def _replace_rows(db: Database, table: str, article_id: int, rows: list[dict[str, Any]]) -> None:
-    """Rewrite an article's child rows, reusing the old id at each position."""
-    old_ids = {
-        r["position"]: r["id"]
-        for r in db.query(f"SELECT id, position FROM {table} WHERE article_id = ?", [article_id])
-    }
-    db.execute(f"DELETE FROM {table} WHERE article_id = ?", [article_id])
-    for position, row in enumerate(rows, start=1):
-        values = {
-            "id": old_ids.get(position),
-            "article_id": article_id,
-            "position": position,
-            **row,
-        }
-        columns = ", ".join(values)
-        marks = ", ".join("?" for _ in values)
-        db.execute(f"INSERT INTO {table} ({columns}) VALUES ({marks})", list(values.values()))

@@ -90,7 +90,7 @@ def get_section(ref: str, section: str, args: dict[str, Any]) -> dict[str, Any]:
 @response(QuestionSchema)
 @arguments(ArticleQuestionListArgs)
 def list_article_questions(ref: str, args: dict[str, Any]) -> Page:
-    filters = QuestionFilters(article_id=_article_id(ref))
+    filters = QuestionFilters(article=str(_article_id(ref)))
     return list_questions(get_db(), filters, limit=args["limit"], cursor=args.get("cursor"))
 
 
@@ -105,5 +105,5 @@ def list_article_glossary(ref: str, args: dict[str, Any]) -> Page:
 @response(SourceSchema)
 @arguments(ArticleSourceListArgs)
 def list_article_sources(ref: str, args: dict[str, Any]) -> Page:
-    filters = SourceFilters(article_id=_article_id(ref))
+    filters = SourceFilters(article=str(_article_id(ref)))
     return list_sources(get_db(), filters, limit=args["limit"], cursor=args.get("cursor"))

@@ -8,7 +8,6 @@ from ..db import get_db
 from ..decorators import arguments, response
 from ..schemas.glossary import TermDetailArgs, TermDetailSchema, TermListArgs, TermSchema
 from ..store import glossary as store
-from ..store.articles import resolve_article_id
 from ..store.pagination import Page
 from . import not_found
 
@@ -19,16 +18,11 @@ bp = Blueprint("glossary", __name__)
 @response(TermSchema)
 @arguments(TermListArgs)
 def list_terms(args: dict[str, Any]) -> Page:
-    db = get_db()
-    article = args.get("article")
     filters = store.TermFilters(
-        letter=args.get("letter"),
-        prefix=args.get("prefix"),
-        # An unknown article uses no terms: an empty list, as for any filter matching nothing.
-        article_id=(resolve_article_id(db, article) or 0) if article else None,
+        letter=args.get("letter"), prefix=args.get("prefix"), article=args.get("article")
     )
     return store.list_terms(
-        db, filters, sort=args["sort"], limit=args["limit"], cursor=args.get("cursor")
+        get_db(), filters, sort=args["sort"], limit=args["limit"], cursor=args.get("cursor")
     )
 
 

@@ -1,10 +1,10 @@
 from __future__ import annotations
 
+import orjson
 from flask import Blueprint, Response
 
 from ..db import get_db, ping
 from ..errors import problem
-from ..http import json_response
 
 bp = Blueprint("health", __name__)
 
@@ -18,5 +18,9 @@ def healthz() -> Response:
         healthy = False
     if not healthy:
         return problem(503, "Service Unavailable", "The database is not reachable.")
-    response = json_response({"status": "ok", "database": "ok"}, public=False)
+    # Not content: never cached, never conditional.
+    response = Response(
+        orjson.dumps({"status": "ok", "database": "ok"}), mimetype="application/json"
+    )
+    response.headers["Cache-Control"] = "no-store"
     return response

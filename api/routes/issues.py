@@ -15,6 +15,7 @@ from ..schemas.issues import (
     IssueListArgs,
     IssueSchema,
 )
+from ..store import editions
 from ..store import issues as store
 from ..store.pagination import Page
 from . import not_found
@@ -35,7 +36,7 @@ def list_issues(args: dict[str, Any]) -> Page:
 @response(IssueDetailSchema)
 @arguments(IssueDetailArgs)
 def latest_issue(args: dict[str, Any]) -> dict[str, Any]:
-    issue = store.latest_issue(get_db())
+    issue = editions.latest_issue_with_articles(get_db())
     if issue is None:
         raise NotFound("No newsletter issue has been published yet.")
     return issue
@@ -45,11 +46,11 @@ def latest_issue(args: dict[str, Any]) -> dict[str, Any]:
 @response(IssueDetailSchema)
 @arguments(IssueDetailArgs)
 def get_issue(ref: str, args: dict[str, Any]) -> dict[str, Any]:
-    return store.get_issue(get_db(), ref) or not_found("issue", ref)
+    return editions.issue_with_articles(get_db(), ref) or not_found("issue", ref)
 
 
 @bp.get("/issues/<ref>/bundle")
 @response(BundleSchema)
 @arguments(BundleArgs)
 def get_bundle(ref: str, args: dict[str, Any]) -> dict[str, Any]:
-    return store.issue_bundle(get_db(), ref, args["format"]) or not_found("issue", ref)
+    return editions.issue_bundle(get_db(), ref, args["format"]) or not_found("issue", ref)

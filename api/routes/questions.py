@@ -8,7 +8,6 @@ from ..db import get_db
 from ..decorators import arguments, response
 from ..schemas.questions import QuestionDetailArgs, QuestionListArgs, QuestionSchema
 from ..store import questions as store
-from ..store.articles import resolve_article_id
 from ..store.pagination import Page
 from . import not_found
 
@@ -19,14 +18,10 @@ bp = Blueprint("questions", __name__)
 @response(QuestionSchema)
 @arguments(QuestionListArgs)
 def list_questions(args: dict[str, Any]) -> Page:
-    db = get_db()
-    article = args.get("article")
     filters = store.QuestionFilters(
-        kind=args.get("kind"),
-        article_id=(resolve_article_id(db, article) or 0) if article else None,
-        issue=args.get("issue"),
+        kind=args.get("kind"), article=args.get("article"), issue=args.get("issue")
     )
-    return store.list_questions(db, filters, limit=args["limit"], cursor=args.get("cursor"))
+    return store.list_questions(get_db(), filters, limit=args["limit"], cursor=args.get("cursor"))
 
 
 @bp.get("/questions/<int(max=9223372036854775807):question_id>")

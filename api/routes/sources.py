@@ -8,7 +8,6 @@ from ..db import get_db
 from ..decorators import arguments, response
 from ..schemas.sources import SourceDetailArgs, SourceListArgs, SourceSchema
 from ..store import sources as store
-from ..store.articles import resolve_article_id
 from ..store.pagination import Page
 from . import not_found
 
@@ -19,13 +18,8 @@ bp = Blueprint("sources", __name__)
 @response(SourceSchema)
 @arguments(SourceListArgs)
 def list_sources(args: dict[str, Any]) -> Page:
-    db = get_db()
-    article = args.get("article")
-    filters = store.SourceFilters(
-        domain=args.get("domain"),
-        article_id=(resolve_article_id(db, article) or 0) if article else None,
-    )
-    return store.list_sources(db, filters, limit=args["limit"], cursor=args.get("cursor"))
+    filters = store.SourceFilters(domain=args.get("domain"), article=args.get("article"))
+    return store.list_sources(get_db(), filters, limit=args["limit"], cursor=args.get("cursor"))
 
 
 @bp.get("/sources/<int(max=9223372036854775807):source_id>")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
@@ -60,7 +61,13 @@ class Instant(fields.Field):
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
         try:
-            return to_rfc3339(parse_instant(str(value)))
+            moment = parse_instant(str(value))
+            if moment.microsecond and moment < datetime.max.replace(tzinfo=UTC) - timedelta(
+                seconds=1
+            ):
+                # Stored times are whole seconds: T.5 compares like T+1 for >= and <.
+                moment = moment.replace(microsecond=0) + timedelta(seconds=1)
+            return to_rfc3339(moment)
         except ValueError as error:
             raise ValidationError(
                 "Not a date (YYYY-MM-DD) or RFC 3339 datetime (2024-06-19T08:00:00Z)."
@@ -73,7 +80,7 @@ class Ref(fields.String):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(
             validate=validate.Regexp(
-                r"^[A-Za-z0-9-]{1,200}$", error="Not an id or a slug (letters, digits, hyphens)."
+                r"^[A-Za-z0-9-]{1,200}\Z", error="Not an id or a slug (letters, digits, hyphens)."
             ),
             **kwargs,
         )
@@ -99,7 +106,7 @@ class ListArgs(QueryArgs):
     cursor = fields.String(
         validate=[
             validate.Length(min=1, max=1000),
-            validate.Regexp(r"^[A-Za-z0-9_-]+$", error="Not a cursor this API issued."),
+            validate.Regexp(r"^[A-Za-z0-9_-]+\Z", error="Not a cursor this API issued."),
         ]
     )
 
@@ -136,12 +143,12 @@ def load_query(schema: Schema, args: MultiDict[str, str]) -> dict[str, Any]:
         for name, messages in error.normalized_messages().items():
             listed = messages if isinstance(messages, list) else [str(messages)]
             if listed == ["Unknown field."]:
-                listed = [f"Unknown parameter; allowed: {allowed}."]
+                listed = [f"Unknown parameter. Allowed: {allowed}."]
             errors.setdefault(str(name), []).extend(str(m) for m in listed)
         loaded = {}
     if errors:
         from ..errors import InvalidQuery
 
         names = ", ".join(sorted(errors))
-        raise InvalidQuery(f"Check the query parameters: {names}.", errors=errors)
+        raise InvalidQuery(f"The query string is not valid: {names}.", errors=errors)
     return loaded

@@ -35,7 +35,7 @@ class TermListArgs(ListArgs):
     field_names = fields_arg(TermSchema)
     sort = SortOrder(("term",), load_default=lambda: [("term", False)])
     letter = fields.String(
-        validate=validate.Regexp(r"^[A-Za-z0-9]$", error="One letter or digit, e.g. letter=s.")
+        validate=validate.Regexp(r"^[A-Za-z0-9]\Z", error="One letter or digit, e.g. letter=s.")
     )
     prefix = fields.String(validate=validate.Length(min=1, max=200))
     article = Ref()

@@ -3,14 +3,24 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from sqlite_utils import Database
 
-from .common import FORMAT_SUFFIX, as_id, fts_query, loads, one, ref_clause, visible_article
-from .glossary import ARTICLE_TERM_COLUMNS
+from .common import (
+    ARTICLE_CHANGED_AT,
+    FORMAT_SUFFIX,
+    VISIBLE_ARTICLE,
+    as_id,
+    fts_query,
+    loads,
+    one,
+    ref_clause,
+)
+from .glossary import ARTICLE_TERM_COLUMNS, ARTICLE_TERMS_SOURCE
+from .issues import issues_by_id
 from .pagination import Page, Query, SortKey, paginate, sort_keys
 from .questions import QUESTION_COLUMNS, shape_question
 from .sources import SOURCE_COLUMNS
@@ -18,17 +28,23 @@ from .sources import SOURCE_COLUMNS
 ARTICLE_SORTS = {
     "published_at": SortKey("published_at", "a.published_at"),
     "title": SortKey("title", "a.title COLLATE NOCASE"),
-    "updated_at": SortKey("updated_at", "a.updated_at"),
+    "updated_at": SortKey("updated_at", ARTICLE_CHANGED_AT),
 }
 RELATED = ("sections", "glossary", "questions", "sources", "issue")
 
 
 def _article_columns(fmt: str) -> str:
+    # A visible scheduled article is, for its readers, simply published.
     return (
-        "a.id, a.slug, a.title, a.lede" + FORMAT_SUFFIX[fmt] + " AS lede, a.issue_id,"
-        " a.published_at, a.status, a.word_count, a.reading_minutes, a.reading_level,"
-        " a.created_at, a.updated_at, '/v1/articles/' || a.slug AS url"
+        f"a.id, a.slug, a.title, a.lede{FORMAT_SUFFIX[fmt]} AS lede, a.issue_id,"
+        " a.published_at, CASE a.status WHEN 'scheduled' THEN 'published' ELSE a.status END"
+        " AS status, a.word_count, a.reading_minutes, a.reading_level, a.created_at,"
+        f" {ARTICLE_CHANGED_AT} AS updated_at, '/v1/articles/' || a.slug AS url"
     )
+
+
+def _visible_articles(fmt: str) -> Query:
+    return Query(_article_columns(fmt), "articles a").filter(VISIBLE_ARTICLE)
 
 
 @dataclass
@@ -50,23 +66,22 @@ def list_articles(
     cursor: str | None,
     fmt: str = "text",
 ) -> Page:
-    query = Query(_article_columns(fmt), "articles a")
-    query.filter(visible_article(query.params))
+    query = _visible_articles(fmt)
     if filters.issue is not None:
-        clause, value = ref_clause("i", filters.issue)
-        query.filter(f"a.issue_id IN (SELECT i.id FROM issues i WHERE {clause})", value)
+        clause, params = ref_clause("i", filters.issue, "issue")
+        query.filter(f"a.issue_id IN (SELECT i.id FROM issues i WHERE {clause})", **params)
     if filters.published_after:
-        query.filter("a.published_at >= ?", filters.published_after)
+        query.filter("a.published_at >= :after", after=filters.published_after)
     if filters.published_before:
-        query.filter("a.published_at < ?", filters.published_before)
+        query.filter("a.published_at < :before", before=filters.published_before)
     if filters.updated_since:
-        query.filter("a.updated_at >= ?", filters.updated_since)
+        query.filter(f"{ARTICLE_CHANGED_AT} >= :since", since=filters.updated_since)
     if filters.term is not None:
-        clause, value = ref_clause("t", filters.term)
+        clause, params = ref_clause("t", filters.term, "term")
         query.filter(
             "a.id IN (SELECT at.article_id FROM article_terms at"
             f" JOIN terms t ON t.id = at.term_id WHERE {clause})",
-            value,
+            **params,
         )
     if filters.q:
         # Never raw: user text as FTS syntax breaks on c++, foo" or -x.
@@ -75,33 +90,29 @@ def list_articles(
             query.filter("0")
         else:
             query.filter(
-                "a.id IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)", match
+                "a.id IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH :match)",
+                match=match,
             )
     keys = sort_keys(sort, ARTICLE_SORTS, "a.id")
     return paginate(db, query, keys, limit=limit, cursor=cursor)
 
 
 def get_article(db: Database, ref: str, fmt: str = "text") -> dict[str, Any] | None:
-    params: list[Any] = []
-    visible = visible_article(params)
-    clause, value = ref_clause("a", ref)
-    return one(
-        db,
-        f"SELECT {_article_columns(fmt)} FROM articles a WHERE {visible} AND {clause}",
-        [*params, value],
+    clause, params = ref_clause("a", ref, "ref")
+    return one(db, *_visible_articles(fmt).filter(clause, **params).sql())
+
+
+def resolve_article_id(db: Database, ref: str) -> int | None:
+    clause, params = ref_clause("a", ref, "ref")
+    row = one(
+        db, *Query("a.id", "articles a").filter(VISIBLE_ARTICLE).filter(clause, **params).sql()
     )
+    return int(row["id"]) if row else None
 
 
 def articles_of_issue(db: Database, issue_id: int, fmt: str = "text") -> list[dict[str, Any]]:
-    params: list[Any] = []
-    visible = visible_article(params)
-    return list(
-        db.query(
-            f"SELECT {_article_columns(fmt)} FROM articles a"
-            f" WHERE {visible} AND a.issue_id = ? ORDER BY a.position, a.id",
-            [*params, issue_id],
-        )
-    )
+    query = _visible_articles(fmt).filter("a.issue_id = :issue_id", issue_id=issue_id)
+    return list(db.query(*query.sql(" ORDER BY a.position, a.id")))
 
 
 # Sections --------------------------------------------------------------------------------
@@ -111,7 +122,8 @@ def _section_columns(fmt: str) -> str:
     return (
         "s.id, s.article_id, s.kind, s.position, s.number, s.heading, s.anchor,"
         f" s.content{FORMAT_SUFFIX[fmt]} AS content,"
-        " (SELECT a.updated_at FROM articles a WHERE a.id = s.article_id) AS last_modified"
+        f" (SELECT {ARTICLE_CHANGED_AT} FROM articles a WHERE a.id = s.article_id)"
+        " AS last_modified"
     )
 
 
@@ -132,9 +144,11 @@ def list_sections(
     cursor: str | None,
     fmt: str = "text",
 ) -> Page:
-    query = Query(_section_columns(fmt), "sections s").filter("s.article_id = ?", article_id)
+    query = Query(_section_columns(fmt), "sections s").filter(
+        "s.article_id = :article_id", article_id=article_id
+    )
     if kind:
-        query.filter("s.kind = ?", kind)
+        query.filter("s.kind = :kind", kind=kind)
     page = paginate(db, query, [SortKey("position", "s.position")], limit=limit, cursor=cursor)
     page.items = [_shape_section(r) for r in page.items]
     return page
@@ -145,70 +159,36 @@ def get_section(
 ) -> dict[str, Any] | None:
     """A section by its anchor or its position in the article."""
     position = as_id(ref)
-    column, value = ("s.position", position) if position is not None else ("s.anchor", ref)
-    row = one(
-        db,
-        f"SELECT {_section_columns(fmt)} FROM sections s WHERE s.article_id = ? AND {column} = ?",
-        [article_id, value],
+    clause = "s.position = :ref" if position is not None else "s.anchor = :ref"
+    query = Query(_section_columns(fmt), "sections s").filter(
+        f"s.article_id = :article_id AND {clause}",
+        article_id=article_id,
+        ref=ref if position is None else position,
     )
+    row = one(db, *query.sql())
     return _shape_section(row) if row else None
 
 
 # What include= embeds, fetched for many articles at once ------------------------------
 
+Rows = dict[int, list[dict[str, Any]]]
 
-def _grouped(rows: Iterable[dict[str, Any]]) -> dict[int, list[dict[str, Any]]]:
-    groups: dict[int, list[dict[str, Any]]] = defaultdict(list)
+
+def _grouped(rows: Iterable[dict[str, Any]], *, keep_article_id: bool = True) -> Rows:
+    groups: Rows = defaultdict(list)
     for row in rows:
-        groups[row["article_id"]].append(row)
+        article_id = row["article_id"] if keep_article_id else row.pop("article_id")
+        groups[article_id].append(row)
     return groups
 
 
-def _marks(ids: list[int]) -> str:
-    return ", ".join("?" for _ in ids)
-
-
-def sections_for(
-    db: Database, ids: list[int], fmt: str = "text"
-) -> dict[int, list[dict[str, Any]]]:
-    rows = db.query(
-        f"SELECT {_section_columns(fmt)} FROM sections s WHERE s.article_id IN ({_marks(ids)})"
-        " ORDER BY s.article_id, s.position",
-        ids,
-    )
-    return _grouped(_shape_section(r) for r in rows)
-
-
-def glossary_for(db: Database, ids: list[int]) -> dict[int, list[dict[str, Any]]]:
-    rows = db.query(
-        f"SELECT at.article_id, {ARTICLE_TERM_COLUMNS} FROM article_terms at"
-        f" JOIN terms t ON t.id = at.term_id WHERE at.article_id IN ({_marks(ids)})"
-        " ORDER BY at.article_id, at.position",
-        ids,
-    )
-    groups = _grouped(rows)
-    for entries in groups.values():
-        for entry in entries:
-            del entry["article_id"]
-    return groups
-
-
-def questions_for(db: Database, ids: list[int]) -> dict[int, list[dict[str, Any]]]:
-    rows = db.query(
-        f"SELECT {QUESTION_COLUMNS} FROM questions q WHERE q.article_id IN ({_marks(ids)})"
-        " ORDER BY q.article_id, q.position",
-        ids,
-    )
-    return _grouped(shape_question(r) for r in rows)
-
-
-def sources_for(db: Database, ids: list[int]) -> dict[int, list[dict[str, Any]]]:
-    return _grouped(
-        db.query(
-            f"SELECT {SOURCE_COLUMNS} FROM sources s WHERE s.article_id IN ({_marks(ids)})"
-            " ORDER BY s.article_id, s.position",
-            ids,
-        )
+def _for_articles(db: Database, columns: str, source: str, ids: list[int]) -> Any:
+    marks = ", ".join(f":id{i}" for i in range(len(ids)))
+    alias = source.split()[1]
+    return db.query(
+        f"SELECT {columns} FROM {source} WHERE {alias}.article_id IN ({marks})"
+        f" ORDER BY {alias}.article_id, {alias}.position",
+        {f"id{i}": article_id for i, article_id in enumerate(ids)},
     )
 
 
@@ -220,11 +200,18 @@ def attach_related(
     ids = [a["id"] for a in articles]
     if not ids or not wanted:
         return articles
-    fetchers = {
-        "sections": lambda: sections_for(db, ids, fmt),
-        "glossary": lambda: glossary_for(db, ids),
-        "questions": lambda: questions_for(db, ids),
-        "sources": lambda: sources_for(db, ids),
+    fetchers: dict[str, Callable[[], Rows]] = {
+        "sections": lambda: _grouped(
+            _shape_section(r) for r in _for_articles(db, _section_columns(fmt), "sections s", ids)
+        ),
+        "glossary": lambda: _grouped(
+            _for_articles(db, f"at.article_id, {ARTICLE_TERM_COLUMNS}", ARTICLE_TERMS_SOURCE, ids),
+            keep_article_id=False,
+        ),
+        "questions": lambda: _grouped(
+            shape_question(r) for r in _for_articles(db, QUESTION_COLUMNS, "questions q", ids)
+        ),
+        "sources": lambda: _grouped(_for_articles(db, SOURCE_COLUMNS, "sources s", ids)),
     }
     for name, fetch in fetchers.items():
         if name in wanted:
@@ -232,17 +219,7 @@ def attach_related(
             for article in articles:
                 article[name] = groups.get(article["id"], [])
     if "issue" in wanted:
-        from .issues import issues_by_id
-
         issues = issues_by_id(db, {a["issue_id"] for a in articles if a["issue_id"]})
         for article in articles:
             article["issue"] = issues.get(article["issue_id"])
     return articles
-
-
-def resolve_article_id(db: Database, ref: str) -> int | None:
-    params: list[Any] = []
-    visible = visible_article(params)
-    clause, value = ref_clause("a", ref)
-    row = one(db, f"SELECT a.id FROM articles a WHERE {visible} AND {clause}", [*params, value])
-    return int(row["id"]) if row else None

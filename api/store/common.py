@@ -1,4 +1,8 @@
-"""Pieces every store module shares: what the public may see, and id-or-slug references."""
+"""Pieces every store module shares: what the public may see, and id-or-slug references.
+
+Queries bind a named `:now` once per request wherever visibility is checked, so a
+query never reads the clock twice nor miscounts positional parameters.
+"""
 
 from __future__ import annotations
 
@@ -8,19 +12,14 @@ from typing import Any
 import orjson
 from sqlite_utils import Database
 
-from ..timefmt import utc_now
-
 # Scheduled articles become visible by themselves once their time has come.
-VISIBLE_ARTICLE = "a.status != 'draft' AND a.published_at <= ?"
+VISIBLE_ARTICLE = "a.status != 'draft' AND a.published_at <= :now"
 VISIBLE_ISSUE = "i.status = 'published'"
+# When the public last saw an article change: a scheduled article "changes" the
+# moment it appears, although its row was written long before.
+ARTICLE_CHANGED_AT = "MAX(a.updated_at, a.published_at)"
 
 FORMAT_SUFFIX = {"text": "", "html": "_html", "markdown": "_markdown"}
-
-
-def visible_article(query_params: list[Any]) -> str:
-    query_params.append(utc_now())
-    return VISIBLE_ARTICLE
-
 
 MAX_ID = 2**63 - 1  # SQLite's INTEGER; a larger number cannot be bound at all
 
@@ -32,16 +31,22 @@ def as_id(text: str) -> int | None:
     return None
 
 
-def ref_clause(alias: str, ref: str | int) -> tuple[str, Any]:
+def ref_clause(alias: str, ref: str | int, name: str) -> tuple[str, dict[str, Any]]:
     """A detail URL takes the id or the slug; slugs are never all digits."""
     text = str(ref)
     row_id = as_id(text)
     if row_id is not None:
-        return f"{alias}.id = ?", row_id
-    return f"{alias}.slug = ?", text
+        return f"{alias}.id = :{name}", {name: row_id}
+    return f"{alias}.slug = :{name}", {name: text}
 
 
-def one(db: Database, sql: str, params: list[Any]) -> dict[str, Any] | None:
+def visible_article_ids(ref: str) -> tuple[str, dict[str, Any]]:
+    """SQL for the id of the visible article `ref` names (none when it names nothing)."""
+    clause, params = ref_clause("a", ref, "article_ref")
+    return f"SELECT a.id FROM articles a WHERE {VISIBLE_ARTICLE} AND {clause}", params
+
+
+def one(db: Database, sql: str, params: dict[str, Any]) -> dict[str, Any] | None:
     for row in db.query(sql, params):
         return row
     return None

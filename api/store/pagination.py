@@ -14,6 +14,9 @@ from typing import Any
 import orjson
 from sqlite_utils import Database
 
+from ..timefmt import utc_now
+from .common import MAX_ID
+
 
 class CursorError(ValueError):
     pass
@@ -36,35 +39,37 @@ class Page:
 
 @dataclass
 class Query:
-    """FROM/WHERE of a list, built up by the resource's filters with bound parameters."""
+    """SELECT/FROM/WHERE of a list or a detail, built up with named, bound parameters."""
 
     select: str
     source: str
     where: list[str] = field(default_factory=list)
-    params: list[Any] = field(default_factory=list)  # for the WHERE clauses
-    select_params: list[Any] = field(default_factory=list)  # for subqueries in `select`
+    params: dict[str, Any] = field(default_factory=dict)
 
-    def filter(self, clause: str, *params: Any) -> Query:
+    def __post_init__(self) -> None:
+        self.params.setdefault("now", utc_now())
+
+    def filter(self, clause: str, **params: Any) -> Query:
         self.where.append(clause)
-        self.params.extend(params)
+        self.params.update(params)
         return self
 
     def where_sql(self, extra: list[str] | None = None) -> str:
         clauses = self.where + (extra or [])
         return " WHERE " + " AND ".join(f"({c})" for c in clauses) if clauses else ""
 
-    def sql(self, suffix: str = "") -> tuple[str, list[Any]]:
+    def sql(self, suffix: str = "") -> tuple[str, dict[str, Any]]:
         """The whole SELECT and its parameters, for queries that do not paginate."""
-        text = f"SELECT {self.select} FROM {self.source}{self.where_sql()}{suffix}"
-        return text, [*self.select_params, *self.params]
+        return f"SELECT {self.select} FROM {self.source}{self.where_sql()}{suffix}", self.params
 
 
 def sort_keys(
     sort: list[tuple[str, bool]], table: dict[str, SortKey], tiebreak: str
 ) -> list[SortKey]:
-    """Client sort fields (name, descending) as SQL keys, made total by the row id."""
+    """Client sort fields (name, descending) as SQL keys, made total by the row id. The id
+    runs the way the first key does, so an index on (key, id) serves the whole order."""
     keys = [SortKey(name, table[name].expression, descending) for name, descending in sort]
-    return [*keys, SortKey("id", tiebreak)]
+    return [*keys, SortKey("id", tiebreak, keys[0].descending if keys else False)]
 
 
 def _signature(keys: list[SortKey]) -> str:
@@ -74,6 +79,14 @@ def _signature(keys: list[SortKey]) -> str:
 def encode_cursor(keys: list[SortKey], values: list[Any]) -> str:
     raw = orjson.dumps({"s": _signature(keys), "v": values})
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _bindable(value: Any) -> bool:
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int):
+        return -MAX_ID - 1 <= value <= MAX_ID
+    return isinstance(value, str | float)
 
 
 def decode_cursor(cursor: str, keys: list[SortKey]) -> list[Any]:
@@ -87,43 +100,39 @@ def decode_cursor(cursor: str, keys: list[SortKey]) -> list[Any]:
     values = decoded.get("v")
     if not isinstance(values, list) or len(values) != len(keys):
         raise CursorError("Not a cursor this API issued.")
-    if not all(isinstance(v, str | int | float) and not isinstance(v, bool) for v in values):
+    if not all(_bindable(v) for v in values):
         raise CursorError("Not a cursor this API issued.")
     return values
 
 
-def _after(keys: list[SortKey], values: list[Any]) -> tuple[str, list[Any]]:
-    """Rows strictly after `values` in the sort order: (k1 > v1) OR (k1 = v1 AND k2 > v2) ..."""
-    disjuncts: list[str] = []
-    params: list[Any] = []
+def _after(keys: list[SortKey]) -> str:
+    """Rows strictly after the cursor: (k0 > :k0) OR (k0 = :k0 AND k1 > :k1) ..."""
+    disjuncts = []
     for i, key in enumerate(keys):
-        terms = [f"{k.expression} = ?" for k in keys[:i]]
-        terms.append(f"{key.expression} {'<' if key.descending else '>'} ?")
+        terms = [f"{k.expression} = :k{j}" for j, k in enumerate(keys[:i])]
+        terms.append(f"{key.expression} {'<' if key.descending else '>'} :k{i}")
         disjuncts.append("(" + " AND ".join(terms) + ")")
-        params.extend(values[: i + 1])
-    return " OR ".join(disjuncts), params
+    return " OR ".join(disjuncts)
 
 
 def paginate(
     db: Database, query: Query, keys: list[SortKey], *, limit: int, cursor: str | None
 ) -> Page:
     """`keys` must end with a unique column so the order is total."""
-    total = next(
-        db.execute(f"SELECT COUNT(*) FROM {query.source}{query.where_sql()}", query.params)
-    )[0]
+    count_sql = f"SELECT COUNT(*) FROM {query.source}{query.where_sql()}"
+    total = db.execute(count_sql, query.params).fetchone()[0]
     extra: list[str] = []
-    params = [*query.select_params, *query.params]
+    params = dict(query.params)
     if cursor:
-        clause, after_params = _after(keys, decode_cursor(cursor, keys))
-        extra.append(clause)
-        params.extend(after_params)
+        extra.append(_after(keys))
+        params.update({f"k{i}": v for i, v in enumerate(decode_cursor(cursor, keys))})
     order = ", ".join(f"{k.expression} {'DESC' if k.descending else 'ASC'}" for k in keys)
     sort_columns = ", ".join(f"{k.expression} AS _sort{i}" for i, k in enumerate(keys))
     sql = (
         f"SELECT {query.select}, {sort_columns} FROM {query.source}"
-        f"{query.where_sql(extra)} ORDER BY {order} LIMIT ?"
+        f"{query.where_sql(extra)} ORDER BY {order} LIMIT :limit"
     )
-    rows = list(db.query(sql, [*params, limit + 1]))
+    rows = list(db.query(sql, {**params, "limit": limit + 1}))
     next_cursor = None
     if len(rows) > limit:
         rows = rows[:limit]

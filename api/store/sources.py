@@ -7,35 +7,38 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from .common import one, visible_article
+from .common import ARTICLE_CHANGED_AT, VISIBLE_ARTICLE, one, visible_article_ids
 from .pagination import Page, Query, SortKey, paginate
 
 SOURCE_COLUMNS = (
     "s.id, s.article_id, s.position, s.url, s.domain, s.publisher, s.published_on,"
-    " (SELECT a.updated_at FROM articles a WHERE a.id = s.article_id) AS last_modified"
+    f" (SELECT {ARTICLE_CHANGED_AT} FROM articles a WHERE a.id = s.article_id) AS last_modified"
 )
 
 
 @dataclass
 class SourceFilters:
     domain: str | None = None
-    article_id: int | None = None
+    article: str | None = None  # id or slug
 
 
 def _visible_sources() -> Query:
-    query = Query(SOURCE_COLUMNS, "sources s JOIN articles a ON a.id = s.article_id")
-    return query.filter(visible_article(query.params))
+    return Query(SOURCE_COLUMNS, "sources s JOIN articles a ON a.id = s.article_id").filter(
+        VISIBLE_ARTICLE
+    )
 
 
 def list_sources(db: Database, filters: SourceFilters, *, limit: int, cursor: str | None) -> Page:
     query = _visible_sources()
+    keys = [SortKey("id", "s.id")]
     if filters.domain:
-        query.filter("s.domain = ?", filters.domain.lower().removeprefix("www."))
-    if filters.article_id is not None:
-        query.filter("s.article_id = ?", filters.article_id)
-    return paginate(db, query, [SortKey("id", "s.id")], limit=limit, cursor=cursor)
+        query.filter("s.domain = :domain", domain=filters.domain.lower().removeprefix("www."))
+    if filters.article is not None:
+        subquery, params = visible_article_ids(filters.article)
+        query.filter(f"s.article_id IN ({subquery})", **params)
+        keys = [SortKey("position", "s.position"), *keys]  # one article: in its own order
+    return paginate(db, query, keys, limit=limit, cursor=cursor)
 
 
 def get_source(db: Database, source_id: int) -> dict[str, Any] | None:
-    query = _visible_sources().filter("s.id = ?", source_id)
-    return one(db, *query.sql())
+    return one(db, *_visible_sources().filter("s.id = :id", id=source_id).sql())
