@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -9,6 +10,7 @@ from flask.testing import FlaskClient
 
 from api.db import Database
 from api.importer.document import Question, Source
+from api.importer.parse import parse_document
 from api.importer.write import write_document
 from tests.factories import make_document
 from tests.helpers import (
@@ -16,14 +18,11 @@ from tests.helpers import (
     SEED_SLUG,
     SEED_SOURCE_URL,
     BuildApi,
-    assert_cursor_refused,
     assert_listed,
-    assert_not_found,
     assert_nothing_matches,
     assert_problem,
     assert_rejects,
     ok,
-    walk,
     walk_all,
 )
 
@@ -209,6 +208,23 @@ def test_question_filters_by_id(qs_api: FlaskClient) -> None:
     assert {q["article_id"] for q in by_article["data"]} == {alpha["id"]}
 
 
+DISCUSSION_TEXT = (Path(__file__).parent / "data" / "seed-document.txt").read_text(encoding="utf-8")
+
+
+def test_discussion_questions_are_served_and_filtered(client: FlaskClient, db: Database) -> None:
+    """An editor's "Questions to Discuss" block gives questions of the kind "discussion"."""
+    assert DISCUSSION_TEXT.count("Debate/Essay Questions") == 1
+    document = parse_document(
+        DISCUSSION_TEXT.replace("Debate/Essay Questions", "Questions to Discuss")
+    )
+    write_document(db, document)
+    body = ok(client, "/v1/questions?kind=discussion")
+    assert_listed(body, "text", SEED_QUESTIONS)
+    assert [q["kinds"] for q in body["data"]] == [["discussion"], ["discussion"]]
+    assert ok(client, "/v1/questions?kind=debate")["data"] == []
+    assert ok(client, "/v1/questions?kind=essay")["data"] == []
+
+
 def test_question_kinds_and_positions(qs_api: FlaskClient) -> None:
     questions = ok(qs_api, "/v1/articles/alpha/questions")["data"]
     assert [(q["position"], q["kinds"]) for q in questions] == [
@@ -230,6 +246,9 @@ def test_question_kinds_and_positions(qs_api: FlaskClient) -> None:
         ),
         ("domain=bbc.co.uk", ["https://www.bbc.co.uk/news/world-1"]),
         ("domain=nytimes.com", ["https://www.nytimes.com/2024/03/01/x.html"]),
+        # Spelled as the URL spells it: the same domain.
+        ("domain=www.nytimes.com", ["https://www.nytimes.com/2024/03/01/x.html"]),
+        ("domain=WWW.BBC.co.uk", ["https://www.bbc.co.uk/news/world-1"]),
         ("domain=cnn.com", []),
         (
             "article=alpha",
@@ -275,37 +294,20 @@ def test_question_and_source_fields(qs_api: FlaskClient) -> None:
 @pytest.mark.parametrize(
     ("url", "param", "hint"),
     [
-        ("/v1/questions?fields=answer", "fields", "kinds"),
-        ("/v1/questions?kind=", "kind", ""),
-        ("/v1/questions?article=a%20b", "article", ""),
-        ("/v1/questions?issue=issue_1", "issue", ""),
+        ("/v1/questions?kind=", "kind", "between 1 and 200"),
+        ("/v1/questions?article=a%20b", "article", "Not an id or a slug"),
+        ("/v1/questions?issue=issue_1", "issue", "Not an id or a slug"),
         ("/v1/questions?domain=nytimes.com", "domain", "kind"),
-        ("/v1/questions?limit=101", "limit", ""),
+        ("/v1/questions?limit=101", "limit", "between 1 and 100"),
         ("/v1/questions?sort=text", "sort", "article"),
-        ("/v1/sources?fields=link", "fields", "publisher"),
-        ("/v1/sources?domain=", "domain", ""),
+        ("/v1/sources?domain=", "domain", "between 1 and 253"),
         ("/v1/sources?kind=debate", "kind", "domain"),
-        ("/v1/sources?limit=abc", "limit", ""),
-        ("/v1/sources?article=a_b", "article", ""),
+        ("/v1/sources?limit=abc", "limit", "Not a valid integer"),
+        ("/v1/sources?article=a_b", "article", "Not an id or a slug"),
     ],
 )
 def test_bad_parameters_are_400(qs_api: FlaskClient, url: str, param: str, hint: str) -> None:
     assert_rejects(qs_api, url, param, hint)
-
-
-@pytest.mark.parametrize(
-    "url",
-    [
-        "/v1/questions/999999",
-        "/v1/questions/abc",
-        "/v1/questions/99999999999999999999999",
-        "/v1/sources/999999",
-        "/v1/sources/abc",
-        "/v1/sources/99999999999999999999999",
-    ],
-)
-def test_unknown_question_or_source_is_404(qs_api: FlaskClient, url: str) -> None:
-    assert_not_found(qs_api, url)
 
 
 # Pagination on many ----------------------------------------------------------------------------
@@ -314,10 +316,8 @@ def test_unknown_question_or_source_is_404(qs_api: FlaskClient, url: str) -> Non
 @pytest.mark.parametrize(
     ("url", "total"),
     [
-        ("/v1/questions?limit=100", 300),
         ("/v1/questions?limit=33&kind=debate", 300),
         ("/v1/questions?limit=25&issue=issue-2", 60),
-        ("/v1/sources?limit=100", 300),
         ("/v1/sources?limit=41&domain=example.com", 300),
         ("/v1/sources?limit=1&article=generated-article-0042", 1),
     ],
@@ -327,21 +327,12 @@ def test_lists_paginate_to_the_end(many_api: FlaskClient, url: str, total: int) 
 
 
 def test_questions_walk_covers_every_article(many_api: FlaskClient) -> None:
-    items, _ = walk(many_api, "/v1/questions?limit=100&fields=text")
+    items = walk_all(many_api, "/v1/questions?limit=100", 300)
     assert {q["text"] for q in items} == {
         f"Question {n}: are sanctions effective?" for n in range(1, 301)
     }
 
 
 def test_sources_walk_covers_every_article(many_api: FlaskClient) -> None:
-    items, _ = walk(many_api, "/v1/sources?limit=100&fields=url")
+    items = walk_all(many_api, "/v1/sources?limit=100", 300)
     assert {s["url"].rsplit("/", 1)[1] for s in items} == {f"story-{n}.html" for n in range(1, 301)}
-
-
-@pytest.mark.parametrize("endpoint", ["/v1/questions", "/v1/sources"])
-def test_garbage_cursor_is_400(many_api: FlaskClient, endpoint: str) -> None:
-    assert_problem(many_api.get(f"{endpoint}?cursor=garbage"), 400, "cursor")
-
-
-def test_article_cursor_on_questions_is_400(many_api: FlaskClient) -> None:
-    assert_cursor_refused(many_api, "/v1/articles?limit=1&sort=title", "/v1/questions")

@@ -9,6 +9,7 @@ from pathlib import Path
 from tests.conftest import SEED_DIR
 
 SEED_FILE = next(SEED_DIR.rglob("*.txt"))
+OTHER_FILE = Path(__file__).parent / "data" / "editors" / "01-chips-act-title-crlf.txt"
 KEYS = {
     "title",
     "slug",
@@ -96,8 +97,18 @@ def test_json_prints_each_document_on_stdout(app, runner, tmp_path: Path) -> Non
 
 def test_if_empty_leaves_a_populated_database_alone(app, runner) -> None:
     assert runner.invoke(args=["seed"]).exit_code == 0
-    result = runner.invoke(args=["seed", "--if-empty", str(SEED_FILE)])
+    # Another editor's document: without --if-empty it would be a second article.
+    result = runner.invoke(args=["seed", "--if-empty", str(OTHER_FILE)])
+    assert result.exit_code == 0, result.output
     assert "nothing seeded" in result.output
+    assert article_count(app) == 1
+
+
+def test_if_empty_seeds_an_empty_database(app, runner) -> None:
+    result = runner.invoke(args=["seed", "--if-empty", str(OTHER_FILE)])
+    assert result.exit_code == 0, result.output
+    assert "1 file(s): 1 created, 0 failed" in result.output
+    assert article_count(app) == 1
 
 
 def test_help_has_an_example(runner) -> None:
