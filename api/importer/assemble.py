@@ -16,19 +16,22 @@ from .frontmatter import FrontMatter
 from .layout import Paragraph
 from .lines import Line, Warn
 from .readability import flesch_kincaid_grade, reading_minutes, word_count
+from .shapes import without_inline_emphasis
 from .text import (
+    Anchors,
     derive_title,
     find_date,
     midnight_utc,
     shorten,
     split_sentences,
     title_case,
-    unique_anchor,
 )
 
 
 def assemble(front: FrontMatter, found: Content, lines: list[Line], warn: Warn) -> Document:
     """The Document, or DocumentError when there is no real lede or no structure at all."""
+    body_paras = [p for _, _, paras in found.body for p in paras]
+    _strip_emphasis([*found.lede, *body_paras], warn)
     lede_paras = [p for p in found.lede if p.text]
     lede = "\n\n".join(p.text for p in lede_paras)
     if len(lede.split()) < 4:
@@ -36,7 +39,7 @@ def assemble(front: FrontMatter, found: Content, lines: list[Line], warn: Warn) 
             lede_paras[0].line if lede_paras else lines[0].no,
             f"the lede '{shorten(lede)}' is too short to be a paragraph",
         )
-    taken: set[str] = set()
+    anchors = Anchors()
     sections: list[Section] = []
     for heading_line, heading, paras in found.body:
         if not paras:
@@ -45,7 +48,7 @@ def assemble(front: FrontMatter, found: Content, lines: list[Line], warn: Warn) 
             Section(
                 kind="body",
                 heading=heading,
-                anchor=unique_anchor(slugify(heading), taken),
+                anchor=anchors.claim(slugify(heading)),
                 paragraphs=[p.text for p in paras],
                 line=heading_line.no,
             )
@@ -60,7 +63,7 @@ def assemble(front: FrontMatter, found: Content, lines: list[Line], warn: Warn) 
                 kind="background",
                 heading=sub.heading,
                 number=position,
-                anchor=unique_anchor(f"background-{position}-{slugify(sub.heading)}", taken),
+                anchor=anchors.claim(f"background-{position}-{slugify(sub.heading)}"),
                 items=[Item(label=label, text=para.text) for label, para in sub.items],
                 line=sub.line,
             )
@@ -89,7 +92,6 @@ def assemble(front: FrontMatter, found: Content, lines: list[Line], warn: Warn) 
         warn(found.title_line, f"title '{title}' is in capitals; title-cased it")
         title = title_case(title.lower())
 
-    body_paras = [p for _, _, paras in found.body for p in paras]
     _warn_repeats(lede_paras + body_paras, warn)
 
     document = Document(
@@ -100,7 +102,7 @@ def assemble(front: FrontMatter, found: Content, lines: list[Line], warn: Warn) 
         status=front.status,
         issue=front.issue,
         sections=sections,
-        sources=found.sources,
+        sources=found.sources.items,
         glossary=found.glossary,
         questions=found.questions,
     )
@@ -112,6 +114,16 @@ def assemble(front: FrontMatter, found: Content, lines: list[Line], warn: Warn) 
     document.reading_minutes = reading_minutes(document.word_count)
     document.reading_level = flesch_kincaid_grade(prose)
     return document
+
+
+def _strip_emphasis(paragraphs: list[Paragraph], warn: Warn) -> None:
+    """Markdown emphasis in prose is formatting the API does not carry: drop the markers."""
+    for para in paragraphs:
+        text, removed = without_inline_emphasis(para.text)
+        if removed:
+            para.parts = [text]
+            marks = "', '".join(removed)
+            warn(para.line, f"removed the markdown emphasis markers '{marks}' from the paragraph")
 
 
 def _published_at(
@@ -138,7 +150,7 @@ def _published_at(
     if dated and dated.published_on:
         which = (
             "the first source URL"
-            if dated is found.sources[0]
+            if dated is found.sources.items[0]
             else f"the source URL {shorten(dated.url)}"
         )
         warn(

@@ -215,6 +215,7 @@ def read_questions(
         warn(heading.no, f"read '{written}' as the questions heading (kinds: {', '.join(kinds)})")
     entries: list[tuple[Paragraph, list[str]]] = []
     last: Paragraph | None = None
+    last_marked = False  # whether ``last`` began with a list marker or a "Q1." label
     for line in body:
         marker = LIST_MARKER.match(line.text)
         text = marker["rest"] if marker else line.text
@@ -235,8 +236,17 @@ def read_questions(
         if last is not None and not marker and layout.continues(last, line, lists=True):
             last.add(line)
             continue
+        if last is not None and not marker and last_marked and _unfinished(last, line):
+            # "- Should the West respond … against" / "North Korea and Russia?": one question.
+            warn(
+                line.no,
+                f"the question on line {last.line} does not end in '?' or '.';"
+                " read this line as its continuation",
+            )
+            last.add(line)
+            continue
         _note_marker(line, marker, "question", warn)
-        last = Paragraph.start(line, text)
+        last, last_marked = Paragraph.start(line, text), marker is not None
         entries.append((last, list(kinds)))
     questions: list[Question] = []
     seen = {question.text.casefold() for question in known}
@@ -248,6 +258,11 @@ def read_questions(
         seen.add(text.casefold())
         questions.append(Question(text=text, kinds=entry_kinds))
     return questions
+
+
+def _unfinished(entry: Paragraph, line: Line) -> bool:
+    """Whether ``line`` carries on ``entry``: it stands straight under an entry with no stop."""
+    return not line.gap and not ENDS_SENTENCE.search(entry.last)
 
 
 def _question_kinds(heading: str) -> list[str]:

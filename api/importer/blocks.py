@@ -65,8 +65,11 @@ _BLOCK_HINTS: dict[str, re.Pattern[str]] = {
     "glossary": re.compile(r"\b(?:terms?|glossary|vocabulary|concepts?|definitions?)\b"),
     "questions": re.compile(r"\b(?:questions?|prompts?)\b"),
 }
-# "Sources: https://…" names the block and gives its first entry on one line.
-_INLINE_SOURCE = re.compile(r"^(?P<head>[^:]{2,60}):\s*(?P<rest>(?:<|- )?(?:https?://|www\.)\S.*)$")
+# "Sources: https://…" names the block and gives its first entry on one line; the
+# publisher may come first ("Source: The Guardian, https://…", "Sources: Reuters (https://…)").
+_INLINE_SOURCE = re.compile(
+    r"^(?P<head>[^:]{2,60}):\s*(?P<rest>(?:[^:]{0,80}?[\s(<\[]|- )?(?:https?://|www\.)\S.*)$"
+)
 
 
 def normalise_heading(text: str) -> str:

@@ -19,7 +19,7 @@ from .block_readers import (
     read_questions,
 )
 from .blocks import BLOCK_NAMES, CANONICAL_HEADINGS, normalise_heading, opened_block
-from .document import DocumentError, Question, Source, Term
+from .document import DocumentError, Question, Term
 from .layout import Layout, Paragraph
 from .lines import Line, Warn
 from .shapes import (
@@ -27,11 +27,13 @@ from .shapes import (
     NUMBERED_HEADING,
     URL,
     heading_shape,
+    in_title_case,
     is_title_case,
     starts_lowercase,
+    unusual_title,
 )
-from .sources import add_sources, read_sources
-from .text import find_date, shorten, title_case_shouting
+from .sources import SourceList, add_sources, read_sources
+from .text import derive_title, find_date, shorten, title_case_shouting
 
 # Labels editors put above (or in front of) the lede; they are not part of it.
 _LEDE_LABELS = frozenset({"introduction", "intro", "overview", "summary", "lede", "lead"})
@@ -50,27 +52,36 @@ class Content:
     lede: list[Paragraph] = field(default_factory=list)
     body: list[tuple[Line, str, list[Paragraph]]] = field(default_factory=list)  # line, heading
     background: list[Subsection] = field(default_factory=list)
-    sources: list[Source] = field(default_factory=list)
+    sources: SourceList = field(default_factory=SourceList)
     glossary: list[Term] = field(default_factory=list)
     questions: list[Question] = field(default_factory=list)
     blocks_seen: dict[str, int] = field(default_factory=dict)  # kind -> line of its heading
 
 
-def read_content(lines: list[Line], warn: Warn) -> Content:
-    """Everything the content lines hold, in the order the document gives it."""
-    return _BodyReader(lines, warn).run()
+def read_content(lines: list[Line], warn: Warn, *, title: str | None = None) -> Content:
+    """Everything the content lines hold, in the order the document gives it.
+
+    ``title`` is the front matter's title, if it sets one: a lede line repeating it is
+    left out of the lede.
+    """
+    return _BodyReader(lines, warn, title).run()
 
 
 class _BodyReader:
     """One pass over the content lines: title, lede, body sections, then the blocks."""
 
-    def __init__(self, lines: list[Line], warn: Warn) -> None:
+    def __init__(self, lines: list[Line], warn: Warn, title: str | None = None) -> None:
         self.lines = lines
+        self.front_title = title
+        # Where each line stands, to resume after a block without searching the list.
+        self.index_of = {line.no: index for index, line in enumerate(lines)}
         self.warn = warn
         self.found = Content()
         self.layout = Layout(lines, warn)
         # The readers ask about the same lines again and again.
         self.opened: dict[int, tuple[str, str] | None] = {}
+        # Short lines already reported as kept in the prose (so they are reported once).
+        self.kept_as_prose: set[int] = set()
 
     def _line(self, index: int) -> Line | None:
         return self.lines[index] if 0 <= index < len(self.lines) else None
@@ -113,6 +124,7 @@ class _BodyReader:
             and self._is_heading(index + 1, None, quiet=True, depth=1)
         ):
             if not quiet:
+                self.kept_as_prose.add(line.no)
                 self.warn(
                     line.no,
                     f"'{line.text}' looks like a heading but nothing stands under"
@@ -130,6 +142,24 @@ class _BodyReader:
         if not following.gap and self.layout.broke_before(line.text, following.text):
             return None
         return shape
+
+    def _source_line_in_body(self, index: int) -> str | None:
+        """What follows "Source:" when the line cites a source with more of the body after it.
+
+        Such a line opens no sources block: the prose or heading below it is still the body.
+        """
+        opened = self._block_at(index)
+        following = self._line(index + 1)
+        if (
+            opened is None
+            or opened[0] != "sources"
+            or not opened[1]
+            or following is None
+            or URL.search(following.text)
+            or self._block_at(index + 1) is not None
+        ):
+            return None
+        return opened[1]
 
     # -- the pass
 
@@ -179,6 +209,15 @@ class _BodyReader:
             return index + 1
         shape = heading_shape(first.text, max_words=20)
         following = self._line(index + 1)
+        unusual: list[str] = []
+        if shape is None and following is not None:
+            # A headline no heading could be (a closing quote, "Analysis: …") is still the
+            # title when it stands apart: a blank line or the lede's prose comes next.
+            unusual = unusual_title(first.text)
+            if unusual and (following.gap or heading_shape(following.text) is None):
+                shape = (first.text, [])
+            else:
+                unusual = []
         if shape is None or following is None or self._block_at(index):
             return index
         if self._block_at(index + 1) or URL.match(following.text):
@@ -195,6 +234,7 @@ class _BodyReader:
                 )
                 return index
             # A title in Title Case over a short line: that line is a subtitle, not a heading.
+            self.kept_as_prose.add(following.no)
             self.warn(
                 following.no,
                 f"'{shorten(following.text)}' reads like a subtitle; kept it as the first"
@@ -203,6 +243,11 @@ class _BodyReader:
         title, notes = shape
         for note in notes:
             self.warn(first.no, f"title line had {note}; removed it")
+        if unusual:
+            self.warn(
+                first.no,
+                f"read '{shorten(title)}' as the title although it {' and '.join(unusual)}",
+            )
         self.found.title, self.found.title_line = title, first.no
         return index + 1
 
@@ -211,12 +256,19 @@ class _BodyReader:
         found = self.found
         current: list[Paragraph] = found.lede
         paragraph: Paragraph | None = None
+        started: list[Paragraph] = []
         first = index
         while index < len(self.lines):
             line = self.lines[index]
             heading: tuple[str, list[str]] | None = None
             if resume and index == first:
                 heading = heading_shape(line.text) or (line.text, [])
+            elif (cited := self._source_line_in_body(index)) is not None:
+                self.warn(line.no, "a 'Source:' line inside the body; read it as a source")
+                add_sources(cited, line.no, found.sources, self.warn, labelled=True)
+                paragraph = None
+                index += 1
+                continue
             elif self._block_at(index):
                 break
             elif found.lede and index > first:
@@ -229,6 +281,14 @@ class _BodyReader:
                 if shown != text:
                     self.warn(
                         line.no, f"heading '{text}' was not in title case; read it as '{shown}'"
+                    )
+                elif not in_title_case(text):
+                    # "Officials in Seoul said they would watch closely": a sentence without
+                    # its full stop stands like a heading; say so rather than guess silently.
+                    self.warn(
+                        line.no,
+                        f"'{shorten(text)}' is not in Title Case but stands alone like a"
+                        " heading; read it as a heading",
                     )
                 current = []
                 found.body.append((line, shown, current))
@@ -243,13 +303,65 @@ class _BodyReader:
             else:
                 paragraph = Paragraph.start(line)
                 current.append(paragraph)
+                started.append(paragraph)
             index += 1
+        if not resume:
+            self._title_out_of_lede()
+        self._warn_short_prose(started)
         if not found.lede and not resume:
             line = self.lines[min(index, len(self.lines) - 1)]
             raise DocumentError(
                 line.no, f"no lede: expected a paragraph before '{shorten(line.text)}'"
             )
         return index
+
+    def _title_out_of_lede(self) -> None:
+        """Take a first lede line that is the title itself out of the lede.
+
+        A headline the title reader did not take (in sentence case, say) must not be both
+        the title and the lede's first paragraph: when that line, standing alone, is the
+        title already read (front matter, title line) or exactly the title the lede
+        would give, it is the title.
+        """
+        found = self.found
+        lede = [para for para in found.lede if para.text]
+        if len(lede) < 2 or len(lede[0].parts) > 1:
+            return
+        first = lede[0]
+        given = self.front_title or found.title
+        headline = given or derive_title(first.text)
+        if " ".join(first.text.split()).casefold() != headline.casefold():
+            return
+        if given:
+            self.warn(
+                first.line,
+                f"the line '{shorten(first.text)}' repeats the title; left it out of the lede",
+            )
+        else:
+            self.warn(first.line, f"read the line '{shorten(first.text)}' as the title")
+            found.title, found.title_line = headline, first.line
+        found.lede.remove(first)
+        self.kept_as_prose.add(first.line)
+
+    def _warn_short_prose(self, paragraphs: list[Paragraph]) -> None:
+        """Report a short one-line paragraph with no full stop: it might have been a heading.
+
+        "What happens next?" or a line without punctuation, standing alone, is kept as
+        prose (a heading is in Title Case with text under it), but that is a guess too.
+        """
+        for para in paragraphs:
+            text = para.text
+            if len(para.parts) > 1 or para.line in self.kept_as_prose or URL.search(text):
+                continue
+            words = len(text.split())
+            question = text.endswith("?") and words <= 10
+            unpunctuated = words <= 12 and re.search(r"[\w”’\"')]$", text)
+            if question or (unpunctuated and not ENDS_SENTENCE.search(text)):
+                self.warn(
+                    para.line,
+                    f"short line '{shorten(text)}' stands alone like a heading;"
+                    " kept it as a paragraph",
+                )
 
     # -- blocks
 
@@ -280,11 +392,11 @@ class _BodyReader:
             self.warn(line.no, f"read '{written}' as the '{CANONICAL_HEADINGS[kind]}' heading")
         if kind == "sources":
             if inline:
-                add_sources(inline, line.no, self.found.sources, self.warn)
+                add_sources(inline, line.no, self.found.sources, self.warn, labelled=True)
             resume = read_sources(body, line, self.found.sources, self.warn)
             if resume is not None:
                 # Body sections after the sources: hand the rest back to the body reader.
-                return self._lede_and_body(self.lines.index(resume), resume=True)
+                return self._lede_and_body(self.index_of[resume.no], resume=True)
             return end
         if not body:
             self.warn(line.no, f"the '{line.text}' block is empty")

@@ -31,6 +31,15 @@ _FRONT_ALIASES = {
     "publish_date": "published_at",
     "state": "status",
 }
+# A line that sets one of the keys above or an alias ("Published-At: …", "date: …").
+_FRONT_KEY_LINE = re.compile(
+    r"^\s*(?:"
+    + "|".join(key.replace("_", "[_ -]?") for key in (*_FRONT_KEYS, *_FRONT_ALIASES))
+    + r")\s*:(?:\s|$)",
+    re.IGNORECASE,
+)
+# A line YAML would read as part of a mapping or a list.
+_YAML_LINE = re.compile(r"^(?:\s+\S|[\w\"'-][\w \"'.-]{0,40}:(?:\s|$)|-(?:\s|$)|#)")
 _ISSUE_KEYS = ("number", "title", "slug", "published_on")
 
 
@@ -54,6 +63,14 @@ def read_front_matter(raw_lines: list[str], warn: Warn) -> tuple[FrontMatter, in
         (i for i in range(first + 1, len(raw_lines)) if raw_lines[i].strip() in ("---", "...")),
         None,
     )
+    region = raw_lines[first + 1 : len(raw_lines) if close is None else close]
+    if not _opens_front_matter(region, closed=close is not None):
+        warn(
+            first + 1,
+            "the '---' line opens no front matter (no 'key: value' lines follow);"
+            " read it as a separator",
+        )
+        return FrontMatter(), first + 1
     if close is None:
         raise DocumentError(
             first + 1, "the front matter opened here is never closed: add a line '---' after it"
@@ -98,6 +115,25 @@ def read_front_matter(raw_lines: list[str], warn: Warn) -> tuple[FrontMatter, in
         return front, close + 1
     finally:
         loader.dispose()
+
+
+def _opens_front_matter(region: list[str], closed: bool) -> bool:
+    """Whether the lines after an opening ``---`` are front matter, not the article.
+
+    With a closing ``---`` they are when one sets a front matter key ("title: …",
+    "Date: …") or every one reads as YAML (keys, list items, indented values,
+    comments), so that broken front matter is still reported as such. Without one
+    (``region`` is then the rest of the file) the first line must set a key. A title
+    or the lede under a separator line is neither.
+    """
+    lines = [line for line in region if line.strip()]
+    if not lines:
+        return True
+    if not closed:
+        return bool(_FRONT_KEY_LINE.match(lines[0]))
+    return all(_YAML_LINE.match(line) for line in lines) or any(
+        _FRONT_KEY_LINE.match(line) for line in lines
+    )
 
 
 def _construct(loader: yaml.SafeLoader, node: yaml.Node, base: int, key: str) -> Any:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from .blocks import block_kind
 from .document import DocumentError
-from .shapes import URL
+from .shapes import URL, split_label, without_marker
 from .text import shorten
 
 MAX_DOCUMENT_BYTES = 1024 * 1024
@@ -67,6 +67,38 @@ def _check_size(size: int) -> None:
         raise DocumentError(0, f"the document is {size} bytes; the limit is {MAX_DOCUMENT_BYTES}")
 
 
+def _not_utf8(data: bytes, offset: int) -> DocumentError:
+    """The error for the first byte at ``offset`` that is not UTF-8, naming line and column.
+
+    The column counts characters, not bytes: the line's text before the bad byte is
+    valid UTF-8 and may hold curly quotes of three bytes each. Bytes 0x80-0x9f are
+    control codes in Latin-1 but curly quotes and dashes in Windows-1252: when the
+    bytes that are not UTF-8 hold one of those and all read as Windows-1252, say so.
+    """
+    line_start = max(data.rfind(b"\n", 0, offset), data.rfind(b"\r", 0, offset)) + 1
+    column = len(data[line_start:offset].decode("utf-8").removeprefix("\ufeff")) + 1
+    byte = data[offset]
+    hint = ""
+    stray = {
+        ord(ch) - 0xDC00
+        for ch in re.findall("[\udc80-\udcff]", data.decode("utf-8", "surrogateescape"))
+    }
+    if any(0x80 <= b <= 0x9F for b in stray) and all(_cp1252(b) for b in stray):
+        hint = f"; this looks like Windows-1252 (0x{byte:02x} is {_cp1252(byte)!r} there)"
+    return DocumentError(
+        _line_of(data, offset),
+        f"not valid UTF-8: byte 0x{byte:02x} at column {column}{hint}; save the file as UTF-8",
+    )
+
+
+def _cp1252(byte: int) -> str | None:
+    """The character ``byte`` stands for in Windows-1252; None for its five unused bytes."""
+    try:
+        return bytes([byte]).decode("cp1252")
+    except UnicodeDecodeError:
+        return None
+
+
 def decode(text: str | bytes) -> str:
     """The document as text, or DocumentError when it is too big, binary or not UTF-8."""
     if isinstance(text, bytearray | memoryview):
@@ -80,13 +112,7 @@ def decode(text: str | bytes) -> str:
         try:
             decoded = text.decode("utf-8")
         except UnicodeDecodeError as error:
-            line = _line_of(text, error.start)
-            line_start = max(text.rfind(b"\n", 0, error.start), text.rfind(b"\r", 0, error.start))
-            raise DocumentError(
-                line,
-                f"not valid UTF-8: byte 0x{text[error.start]:02x} at column"
-                f" {error.start - line_start}; save the file as UTF-8",
-            ) from None
+            raise _not_utf8(text, error.start) from None
     elif isinstance(text, str):
         decoded = text
         _check_size(len(text.encode("utf-8", "surrogatepass")))
@@ -156,10 +182,18 @@ def drop_masthead_and_footer(lines: list[Line], warn: Warn) -> list[Line]:
     ):
         warn(lines[0].no, f"dropped the masthead line '{lines[0].text}'")
         lines = lines[1:]
-    last_block = max((i for i, line in enumerate(lines) if block_kind(line.text)), default=-1)
+    kinds = [block_kind(line.text) for line in lines]
+    last_block = max((i for i, kind in enumerate(kinds) if kind), default=-1)
     kept: list[Line] = []
+    block: str | None = None
     for index, line in enumerate(lines):
-        if index == 0 or len(line.text.split()) > 30 or not _FOOTER.search(line.text):
+        block = kinds[index] or block
+        if (
+            index == 0
+            or len(line.text.split()) > 30
+            or not _FOOTER.search(line.text)
+            or (block == "glossary" and _is_term(line.text))
+        ):
             kept.append(line)
             continue
         if index < last_block:
@@ -174,3 +208,13 @@ def drop_masthead_and_footer(lines: list[Line], warn: Warn) -> list[Line]:
             )
         break
     return kept
+
+
+def _is_term(text: str) -> bool:
+    """Whether a glossary line is a ``Term: definition`` entry ("Copyright: The legal right…").
+
+    Such a line is content even when its term is a footer word; a definition that is
+    itself boilerplate ("Copyright: 2024 Insight Fortnight") is still the footer.
+    """
+    pair = split_label(without_marker(text), glossary=True)
+    return pair is not None and not _FOOTER.search(pair[1])

@@ -69,7 +69,7 @@ def _parse(text: str | bytes) -> Document:
         raise DocumentError(start, "no article text after the front matter")
     reject_foreign_formats(lines[0], decoded)
     lines = drop_masthead_and_footer(lines, warn)
-    document = assemble(front, read_content(lines, warn), lines, warn)
+    document = assemble(front, read_content(lines, warn, title=front.title), lines, warn)
     # Stable order: the line they concern, then the order they were found in.
     document.warnings = sorted(warnings, key=lambda w: w.line)
     return document

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from .text import word_set
+from .text import ends_with_abbreviation, two_sentences, word_set
 
 URL = re.compile(r"(?:https?://|www\.)[^\s<>\"“”‘’]+", re.IGNORECASE)
 ENDS_SENTENCE = re.compile(r"[.!?…][”\"’')\]]*$")
@@ -65,13 +65,37 @@ def heading_shape(text: str, max_words: int = 12) -> tuple[str, list[str]] | Non
     # Wrapped prose breaks after "of" or "the"; a heading ends on a word ("Regulators Step In").
     if words[-1] in _SMALL_ENDINGS and len(words) > 2:
         return None
-    if re.search(r"[a-z][.!?] [A-Z]", text):  # two sentences
+    if two_sentences(text):  # "Mr. Putin’s Gamble" is one
         return None
     if ":" in text and len(text.split(":", 1)[1].split()) > 6:  # a "Label: text" line
         return None
     if not (text[0].isalnum() or text[0] in "“\"‘'("):
         return None
     return text, notes
+
+
+def unusual_title(text: str) -> list[str]:
+    """What keeps a Title-Case first line from being a heading, if it is still a headline.
+
+    A title may end in a closing quote (His “Dearest Friend”), put a long subtitle after
+    a colon ("Analysis: Why …") or hold two short sentences ("… a Pact. What Now?"),
+    which a body heading may not. Returns those features, in words, for a warning;
+    empty when the line is no such headline (or an ordinary heading).
+    """
+    words = text.split()
+    if len(words) > 20 or len(text) > 150 or URL.search(text) or LIST_MARKER.match(text):
+        return []
+    # A sentence ends on a stop, a comma or a colon, inside a quote or not; a headline does not.
+    if re.search(r"[.,;:!…][\"”’')]*$", text) or not is_title_case(text):
+        return []
+    unusual = []
+    if re.search(r"[\"”’']$", text):
+        unusual.append("ends in a closing quote")
+    if ":" in text:
+        unusual.append("has a subtitle after a colon")
+    if two_sentences(text):
+        unusual.append("holds two sentences")
+    return unusual
 
 
 def split_label(
@@ -100,14 +124,23 @@ def _unbold(text: str) -> str:
 
 
 def _is_label(label: str, max_words: int, glossary: bool) -> bool:
-    """A label is a short name; glossary terms may also be lowercase ("de facto") or hold commas."""
+    """A label is a short name; glossary terms may also be lowercase ("de facto") or hold commas.
+
+    A Title-Case label may hold commas ("Sanctions, Trade and Aid") and abbreviations
+    ("St. Petersburg Forum", "Mr. Putin’s Role"); a sentence before a colon may not.
+    """
     label = _unbold(label)
     if not label or len(label) > 80 or len(label.split()) > max_words:
         return False
     if not (label[0].isupper() or label[0].isdigit() or label[0] in "“\"‘'(" or glossary):
         return False
-    forbidden = ";!?" if glossary else ",;!?"
-    return not any(ch in label for ch in forbidden) and not re.search(r"[a-z]\. ", label)
+    if any(ch in label for ch in ";!?"):
+        return False
+    # "Talks failed. Then: …" is prose; the stop in "St. Petersburg" closes an abbreviation.
+    stops = (match.start() + 2 for match in re.finditer(r"[a-z]\. ", label))
+    if any(not ends_with_abbreviation(label[:end]) for end in stops):
+        return False
+    return glossary or "," not in label or is_title_case(label)
 
 
 def is_title_case(text: str) -> bool:
@@ -117,11 +150,43 @@ def is_title_case(text: str) -> bool:
     return len(words) >= 2 and capitalised >= 0.75 * len(words)
 
 
+def in_title_case(text: str) -> bool:
+    """Whether a heading is written in Title Case; a single word only needs its capital."""
+    words = [w for w in re.findall(r"[A-Za-z][\w’'-]*", text) if w.lower() not in _SMALL_ENDINGS]
+    if len(words) <= 1:  # "Reactions", "2024"
+        return not words or words[0][0].isupper()
+    return is_title_case(text)
+
+
 def without_emphasis(text: str) -> str:
     """The line without markdown heading hashes or bold markers around all of it."""
     text = _MARKDOWN_HEADING.sub("", text)
     bold = _BOLD.match(text)
     return bold["inner"] + bold["colon"] if bold else text
+
+
+# Markdown emphasis inside prose: "**bold**", "__bold__", "*italic*" (not "5 * 3", "a*b" or
+# "a__b"). The span holds no marker character and is matched possessively, so each one is
+# read once and a paragraph of unclosed markers still costs linear time.
+_INLINE_EMPHASIS = re.compile(
+    r"\*\*(?=\S)(?P<bold>[^*\n]{1,500}+)(?<=\S)\*\*"
+    r"|(?<!\w)__(?=\S)(?P<under>[^_\n]{1,500}+)(?<=\S)__(?!\w)"
+    r"|(?<![\w*])\*(?=\S)(?P<italic>[^*\n]{1,500}+)(?<=\S)\*(?![\w*])"
+)
+
+
+def without_inline_emphasis(text: str) -> tuple[str, list[str]]:
+    """The text without markdown emphasis markers, and the markers that were removed."""
+    removed: list[str] = []
+
+    def unmark(match: re.Match[str]) -> str:
+        kind = match.lastgroup or "italic"
+        mark = {"bold": "**", "under": "__", "italic": "*"}[kind]
+        if mark not in removed:
+            removed.append(mark)
+        return match[kind]
+
+    return _INLINE_EMPHASIS.sub(unmark, text), removed
 
 
 def without_marker(text: str) -> str:

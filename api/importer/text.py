@@ -20,14 +20,28 @@ def shorten(text: str, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def unique_anchor(base: str, taken: set[str]) -> str:
-    """``base``, or ``base-2``, ``base-3``… whichever is free; records the result in ``taken``."""
-    anchor, n = base, 1
-    while anchor in taken:
-        n += 1
-        anchor = f"{base}-{n}"
-    taken.add(anchor)
-    return anchor
+class Anchors:
+    """Unique anchors for one document: ``base``, then ``base-2``, ``base-3``… in order.
+
+    The next suffix to try is remembered per base, so a document of thousands of equal
+    headings costs linear time, not a rescan of every suffix taken so far.
+    """
+
+    def __init__(self) -> None:
+        self._taken: set[str] = set()
+        self._next: dict[str, int] = {}  # base -> the suffix to try next
+
+    def claim(self, base: str) -> str:
+        """``base`` or the first free ``base-N``; it is taken from now on."""
+        n = self._next.get(base, 1)
+        anchor = base if n == 1 else f"{base}-{n}"
+        # Another heading may have claimed "base-3" as its own base; skip it.
+        while anchor in self._taken:
+            n += 1
+            anchor = f"{base}-{n}"
+        self._next[base] = n + 1
+        self._taken.add(anchor)
+        return anchor
 
 
 # --- title case ------------------------------------------------------------------------
@@ -44,7 +58,10 @@ def _capitalize(word: str) -> str:
         return word
     if re.fullmatch(r"(?:[a-z]\.)+", word):
         return word.upper()
-    return "-".join(part[:1].upper() + part[1:] for part in word.split("-"))
+    # The first letter, after any opening quote or bracket ("“dearest" -> "“Dearest").
+    return "-".join(
+        re.sub(r"^(\W*)(\w)", lambda m: m[1] + m[2].upper(), part) for part in word.split("-")
+    )
 
 
 def title_case(text: str) -> str:
@@ -231,6 +248,23 @@ _ABBREVIATION = re.compile(
     r"(?:\b(?:[A-Z]\.)+|\b(?:Mr|Mrs|Ms|Dr|Prof|St|Sr|Jr|Gen|Lt|Col|Capt|Sgt|Sen|Rep|Gov|Pres|Rev"
     r"|No|Vol|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|vs|etc|approx|Inc|Ltd|Co|Corp)\.)$"
 )
+
+
+def ends_with_abbreviation(text: str) -> bool:
+    """Whether ``text`` ends on an abbreviation's full stop ("Mr.", "St.", "U.S.")."""
+    return bool(_ABBREVIATION.search(text))
+
+
+def two_sentences(text: str) -> bool:
+    """Whether a short line holds a sentence end followed by another sentence.
+
+    "Putin and Kim Sign a Pact. What Now?" does; "Mr. Putin’s Gamble" and
+    "St. Petersburg Forum" do not: the stop closes an abbreviation.
+    """
+    return any(
+        match[0][1] != "." or not ends_with_abbreviation(text[: match.start() + 2])
+        for match in re.finditer(r"[a-z][.!?] [A-Z]", text)
+    )
 
 
 def split_sentences(text: str) -> list[str]:
