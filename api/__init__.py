@@ -7,19 +7,16 @@ gunicorn 'api:create_app()'    # production
 from __future__ import annotations
 
 import os
-import threading
-import uuid
-from collections import OrderedDict
 from pathlib import Path
 from typing import Any
 
 import orjson
 from flask import Flask
 from flask.json.provider import JSONProvider
-from flask_compress import Compress
 from flask_cors import CORS
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from .compression import init_compression
 from .config import DEFAULTS
 from .db import init_db
 from .errors import register_error_handlers
@@ -35,43 +32,6 @@ class OrjsonProvider(JSONProvider):
 
     def loads(self, s: str | bytes, **kwargs: Any) -> Any:
         return orjson.loads(s)
-
-
-_NO_CACHE = ":no-cache"
-
-
-class _CompressCache:
-    """Compressed bodies keyed by ETag, least recently used out first; shared by a
-    worker's threads, hence the lock."""
-
-    def __init__(self, size: int = 256) -> None:
-        self._size = size
-        self._data: OrderedDict[str, bytes] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: str) -> bytes | None:
-        with self._lock:
-            value = self._data.get(key)
-            if value is not None:
-                self._data.move_to_end(key)
-            return value
-
-    def set(self, key: str, value: bytes) -> None:
-        if key.endswith(_NO_CACHE):
-            return
-        with self._lock:
-            self._data[key] = value
-            self._data.move_to_end(key)
-            while len(self._data) > self._size:
-                self._data.popitem(last=False)
-
-
-def _compress_cache_key(request: Any) -> str:
-    from flask import g
-
-    # The ETag is a hash of the body, so equal keys mean equal bytes.
-    # Bodies without our ETag (errors, docs) are compressed afresh every time.
-    return getattr(g, "etag", None) or f"{uuid.uuid4()}{_NO_CACHE}"
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -94,13 +54,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         hops = int(app.config["TRUSTED_PROXIES"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
 
-    app.config.update(
-        COMPRESS_ALGORITHM=["br", "gzip"],
-        COMPRESS_MIMETYPES=["application/json", "application/problem+json"],
-        COMPRESS_CACHE_BACKEND=_CompressCache,
-        COMPRESS_CACHE_KEY=_compress_cache_key,
-    )
-    Compress(app)
+    init_compression(app)
     # Reads are public: `*` without Vary: Origin lets shared caches keep one copy.
     CORS(
         app,

@@ -8,7 +8,8 @@ from datetime import UTC, datetime, timedelta
 
 import orjson
 
-from api import _CompressCache, create_app
+from api import create_app
+from api.compression import CompressCache
 from api.db import connect
 from api.importer.render import markdown_escape
 from api.importer.write import write_document
@@ -62,7 +63,7 @@ def test_markdown_escapes_what_would_change_its_meaning() -> None:
 
 
 def test_the_compression_cache_survives_many_threads() -> None:
-    cache = _CompressCache(size=8)
+    cache = CompressCache(size=8)
     errors: list[BaseException] = []
 
     def hammer(n: int) -> None:
