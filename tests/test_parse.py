@@ -949,7 +949,8 @@ def test_published_at_falls_back_to_the_source_url_then_none() -> None:
     undated = variant(("On June 19, 2024, Russian", "Russian"))
     doc = parse_document(undated)
     assert doc.published_at == "2024-06-19T00:00:00Z"
-    assert warned(doc, "used the date in the first source URL (2024-06-19)") == [1]
+    # Named on the source's line: that is where the date was read.
+    assert warned(doc, "used the date in the first source URL (2024-06-19)") == [18]
     doc = parse_document(variant((NYT, "https://example.org/putin-kim"), text=undated))
     assert doc.published_at is None
     assert warned(doc, "no published_at in the front matter, the lede or the source URLs") == [0]
@@ -1495,13 +1496,6 @@ def test_mpox_hard_wrapped_crlf_all_caps() -> None:
         "Endemic", "A disease that is regularly found among people in a particular area."
     )
     assert messages(doc) == [
-        (
-            3,
-            (
-                "no published_at in the front matter or the lede; used the date in the first"
-                " source URL (2024-08-14)"
-            ),
-        ),
         (4, "paragraphs are hard-wrapped; joined their lines (first on this line)"),
         (27, "read 'BACKGROUND INFORMATION' as the 'Background Information' heading"),
         (45, "read 'Glossary' as the 'Key Terms and Concepts' heading"),
@@ -1510,6 +1504,13 @@ def test_mpox_hard_wrapped_crlf_all_caps() -> None:
         (51, "glossary line has the marker '•'; read it as '- '"),
         (54, "read 'Essay Questions' as the questions heading (kinds: essay)"),
         (61, "read 'Based on:' as the 'This article is based on the following articles:' heading"),
+        (
+            61,  # the source's line: where the date was read
+            (
+                "no published_at in the front matter or the lede; used the date in the first"
+                " source URL (2024-08-14)"
+            ),
+        ),
     ]
 
 

@@ -169,6 +169,11 @@ def test_source_line_with_the_publisher_first() -> None:
             7,
             "kept only the URL from 'The Guardian, https://www.theguardian.com/world/2024/jun/19…'",
         ),
+        (
+            7,
+            "no published_at in the front matter or the lede; used the date in the first"
+            " source URL (2024-06-19)",
+        ),
     ]
     assert "no sources block" not in [w.message for w in document.warnings]
 
@@ -184,6 +189,11 @@ def test_sources_line_with_several_named_urls() -> None:
         (
             7,
             "kept only the URLs from 'Reuters (https://www.reuters.com/world/asia-pacific/putin-k…'",
+        ),
+        (
+            7,
+            "no published_at in the front matter or the lede; used the date in the first"
+            " source URL (2024-06-19)",
         ),
     ]
 

@@ -154,7 +154,7 @@ def _published_at(
             else f"the source URL {shorten(dated.url)}"
         )
         warn(
-            where,
+            found.sources.lines.get(dated.url, where),  # the line the editor would fix
             f"no published_at in the front matter or the lede; used the date in {which}"
             f" ({dated.published_on})",
         )
