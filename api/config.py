@@ -12,7 +12,6 @@ DEFAULTS: dict[str, object] = {
     # Request bodies above this get 413 (editors' documents are far smaller).
     "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
     "PUBLIC_CACHE_CONTROL": "public, max-age=60, stale-while-revalidate=300",
-    "PRIVATE_CACHE_CONTROL": "private, no-store",
     # Folder the `seed` command reads when given no path.
     "SEED_PATH": None,
     # Proxies in front of the app whose X-Forwarded-* headers to trust (0: none).

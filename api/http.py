@@ -17,21 +17,17 @@ from .store.pagination import Page
 def json_response(
     payload: Any,
     *,
-    status: int = 200,
     last_modified: str | None = None,
-    public: bool = True,
     headers: dict[str, str] | None = None,
 ) -> Response:
     """Serialise once, tag with a strong ETag of the bytes, answer 304 when it matches."""
     body = orjson.dumps(payload)
-    response = Response(body, status=status, mimetype="application/json")
+    response = Response(body, mimetype="application/json")
     etag = hashlib.blake2b(body, digest_size=16).hexdigest()
     response.set_etag(etag)
     g.etag = etag  # the compression cache keys on it: one gzip per content version
-    config = current_app.config
-    response.headers["Cache-Control"] = (
-        config["PUBLIC_CACHE_CONTROL"] if public else config["PRIVATE_CACHE_CONTROL"]
-    )
+    # Everything served so far is published content; drafts come with editor keys.
+    response.headers["Cache-Control"] = current_app.config["PUBLIC_CACHE_CONTROL"]
     if last_modified:
         response.last_modified = datetime.fromisoformat(last_modified.replace("Z", "+00:00"))
     for name, value in (headers or {}).items():
