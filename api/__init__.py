@@ -66,6 +66,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     )
 
     register_error_handlers(app)
+    from .auth import authenticate_request
+
+    app.before_request(authenticate_request)
     from .routes import register_blueprints
 
     register_blueprints(app)

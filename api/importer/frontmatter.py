@@ -51,7 +51,7 @@ class FrontMatter:
     slug: str | None = None
     issue: IssueRef | None = None
     published_at: str | None = None
-    status: Status = "published"
+    status: Status | None = None  # None: not stated; the caller's default applies
 
 
 def read_front_matter(raw_lines: list[str], warn: Warn) -> tuple[FrontMatter, int]:

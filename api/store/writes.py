@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from .common import one
+from .common import one, rows
 
 
 class WriteConflict(ValueError):
@@ -18,9 +18,76 @@ class WriteConflict(ValueError):
 
 
 def find_article(db: Database, slug: str) -> dict[str, Any] | None:
+    """The article with this slug, deleted or not (a slug names one article for good)."""
     return one(
-        db, "SELECT id, issue_id, content_hash FROM articles WHERE slug = :slug", {"slug": slug}
+        db,
+        f"SELECT {_STATE} FROM articles WHERE slug = :slug",
+        {"slug": slug},
     )
+
+
+_STATE = "id, slug, issue_id, content_hash, body_hash, status, published_at, deleted_at"
+
+
+def find_article_by_id(db: Database, article_id: int) -> dict[str, Any]:
+    found = one(db, f"SELECT {_STATE} FROM articles WHERE id = :id", {"id": article_id})
+    if found is None:
+        raise LookupError(f"no article {article_id}")
+    return found
+
+
+def child_snapshot(db: Database, article_id: int) -> dict[str, dict[int, str]]:
+    """Each child row's content by id, to tell what a write created, changed or removed."""
+    return {
+        "question": {
+            r["id"]: f"{r['text']}\x1f{r['kinds']}"
+            for r in rows(db, "SELECT * FROM questions WHERE article_id = :id", {"id": article_id})
+        },
+        "source": {
+            r["id"]: r["url"]
+            for r in rows(db, "SELECT * FROM sources WHERE article_id = :id", {"id": article_id})
+        },
+        "term": {
+            r["term_id"]: f"{r['term']}\x1f{r['definition']}"
+            for r in rows(
+                db, "SELECT * FROM article_terms WHERE article_id = :id", {"id": article_id}
+            )
+        },
+    }
+
+
+def log_change(db: Database, kind: str, item_id: int, action: str, now: str) -> None:
+    """One line of the change log, in the writer's transaction: the sync reads it, and
+    webhooks will. What the item looks like is decided when it is read, never stored."""
+    db.execute(
+        "INSERT INTO changes (at, type, item_id, action) VALUES (:now, :type, :id, :action)",
+        {"now": now, "type": kind, "id": item_id, "action": action},
+    )
+
+
+def issue_number(db: Database, issue_id: int) -> int | None:
+    row = one(
+        db,
+        "SELECT number FROM issues WHERE id = :id AND deleted_at IS NULL",
+        {"id": issue_id},
+    )
+    return int(row["number"]) if row else None
+
+
+def delete_article(db: Database, article_id: int, now: str) -> None:
+    """A soft delete: the row stays (ids are never reused) and leaves tombstones in the
+    change log for the article, its questions and sources; its terms and issue change."""
+    state = find_article_by_id(db, article_id)
+    db.execute(
+        "UPDATE articles SET deleted_at = :now, updated_at = :now WHERE id = :id",
+        {"id": article_id, "now": now},
+    )
+    log_change(db, "article", article_id, "deleted", now)
+    for kind, children in child_snapshot(db, article_id).items():
+        for item_id in children:
+            log_change(db, kind, item_id, "updated" if kind == "term" else "deleted", now)
+    if state["issue_id"] is not None:
+        log_change(db, "issue", state["issue_id"], "updated", now)
 
 
 def upsert_issue(
@@ -99,23 +166,30 @@ def replace_article_terms(db: Database, article_id: int, uses: list[dict[str, An
 CHILD_TABLES = ("sections", "questions", "sources")
 
 
-def replace_rows(db: Database, table: str, article_id: int, rows: list[dict[str, Any]]) -> None:
-    """Rewrite an article's child rows, reusing the old id at each position."""
+def replace_rows(db: Database, table: str, article_id: int, new: list[dict[str, Any]]) -> None:
+    """Rewrite an article's child rows. Rows that name their id (an edit over HTTP, which
+    knows them) keep it and the others get new ones; rows from a text, which has no ids,
+    reuse the old id at each position."""
     if table not in CHILD_TABLES:
         raise ValueError(f"not a child table: {table}")
     old_ids = {
         r["position"]: r["id"]
-        for r in db.query(
-            f"SELECT id, position FROM {table} WHERE article_id = :id", {"id": article_id}
+        for r in rows(
+            db, f"SELECT id, position FROM {table} WHERE article_id = :id", {"id": article_id}
         )
     }
+    owned = set(old_ids.values())
+    by_identity = any(row.get("id") is not None for row in new)
     db.execute(f"DELETE FROM {table} WHERE article_id = :id", {"id": article_id})
-    for position, row in enumerate(rows, start=1):
+    for position, row in enumerate(new, start=1):
+        given = row.get("id")
+        kept = given if given in owned else None
+        row_id = kept if by_identity else old_ids.get(position)
         values = {
-            "id": old_ids.get(position),
+            **row,
+            "id": row_id,
             "article_id": article_id,
             "position": position,
-            **row,
         }
         columns = ", ".join(values)
         marks = ", ".join(f":{column}" for column in values)
