@@ -122,9 +122,13 @@ def authenticate_request() -> None:
         if current_app.config["READS_REQUIRE_KEY"] and request.endpoint not in PUBLIC_ENDPOINTS:
             raise Unauthorized("This API needs a key for every request.")
         return
+    failures = current_app.extensions.get("auth_failures")
+    if failures is not None:
+        failures.check()
     caller = identify(get_db(), token)
     if caller is None:
-        failed_authentication()
+        if failures is not None:
+            failures.hit()
         raise Unauthorized("The key is not valid (unknown or revoked).")
     g.caller = caller
     set_previewing(caller.can("editor"))
@@ -132,10 +136,6 @@ def authenticate_request() -> None:
 
 # Health, docs and the index stay open even when reads need a key.
 PUBLIC_ENDPOINTS = {"health.healthz", "flasgger.openapi", "docs.openapi_yaml", "index.root"}
-
-
-def failed_authentication() -> None:
-    """Hook for the failed-authentication rate limit (api.limits replaces it)."""
 
 
 def authenticate(role: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:

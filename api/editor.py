@@ -11,6 +11,7 @@ silently overwrite each other. POST creates, so it has nothing to match.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import orjson
@@ -18,6 +19,7 @@ from flask import Response, request
 from marshmallow import Schema, ValidationError
 from werkzeug.http import parse_etags
 
+from . import links
 from .db import get_db, write_transaction
 from .errors import (
     ApiError,
@@ -31,9 +33,24 @@ from .errors import (
 from .http import etag_of, json_response
 from .importer.structured import document_from_fields
 from .importer.write import WriteConflict, write_document
-from .schemas.articles import ARTICLE_SERVER_FIELDS, ArticleBody, ArticleSchema
+from .schemas.articles import (
+    ARTICLE_SERVER_FIELDS,
+    ArticleBody,
+    ArticleSchema,
+    GlossaryEntryBody,
+    QuestionBody,
+    SourceBody,
+)
+from .schemas.glossary import TERM_SERVER_FIELDS, TermBody, TermDetailSchema
+from .schemas.issues import ISSUE_SERVER_FIELDS, IssueBody, IssueDetailSchema
+from .schemas.questions import QuestionSchema
+from .schemas.sources import SourceSchema
+from .slugs import slugify
 from .store import articles as article_store
-from .store import documents, writes
+from .store import editions, writes
+from .store import glossary as glossary_store
+from .store import questions as question_store
+from .store import sources as source_store
 from .timefmt import utc_now
 
 MERGE_PATCH = "application/merge-patch+json"
@@ -125,9 +142,23 @@ def owned_unchanged(
         raise InvalidBody(f"The body sets server-owned fields: {', '.join(errors)}.", errors=errors)
 
 
-def written(payload: dict[str, Any], *, status: int, location: str | None = None) -> Response:
+def written(
+    payload: dict[str, Any],
+    *,
+    status: int,
+    location: str | None = None,
+    meta: dict[str, Any] | None = None,
+) -> Response:
+    """A write's answer: the item as its GET returns it (`meta` for what a GET lacks)."""
     headers = {"Location": location} if location else None
-    return json_response({"data": payload}, status=status, headers=headers)
+    body: dict[str, Any] = {"data": payload}
+    if meta is not None:
+        body["meta"] = meta
+    response = json_response(body, status=status, headers=headers)
+    if meta is not None:
+        # The ETag is the item's, as its GET gives it, not this envelope's.
+        response.set_etag(etag_of({"data": payload}))
+    return response
 
 
 # Articles -----------------------------------------------------------------------------------
@@ -224,9 +255,246 @@ def delete_article(ref: str) -> Response:
     return Response(status=204)
 
 
-def article_document_fields(article_id: int) -> dict[str, Any]:
-    """The stored article as body fields (for writes to one of its parts)."""
-    document = documents.load_document(get_db(), article_id)
-    if document is None:
-        raise NotFound(f"No article has the id {article_id}.")
-    return document.to_dict()
+def _rewrite_article(article_id: int, change: Callable[[dict[str, Any]], None]) -> dict[str, Any]:
+    """Change one part of an article and store the whole through the writer; the
+    article as it is afterwards, every part embedded."""
+    full = article_full(article_id)
+    change(full)
+    _store_article(load_body(ArticleBody(), full), article_id)
+    return article_full(article_id)
+
+
+# Newsletter issues --------------------------------------------------------------------------
+
+
+def issue_view(ref: str) -> dict[str, Any] | None:
+    """The issue as GET /v1/issues/{ref} returns it to the caller."""
+    issue = editions.issue_with_articles(get_db(), ref)
+    return IssueDetailSchema().dump(issue) if issue else None
+
+
+def _current_issue(ref: str) -> dict[str, Any]:
+    current = issue_view(ref)
+    if current is None:
+        raise NotFound(f"No newsletter issue has the id or slug {ref[:200]!r}.")
+    return current
+
+
+def _issue_values(fields: dict[str, Any]) -> dict[str, Any]:
+    """The row's columns: scheduled is stored as published with a future day."""
+    day = fields.get("published_on")
+    return {
+        "number": fields["number"],
+        "slug": fields.get("slug") or f"issue-{fields['number']}",
+        "title": fields["title"],
+        "published_on": day.isoformat() if day else None,
+        "status": "draft" if fields.get("status") == "draft" else "published",
+    }
+
+
+def _claim_issue(values: dict[str, Any], issue_id: int | None) -> None:
+    db = get_db()
+    for key, found in (
+        ("number", writes.issue_by_number(db, values["number"])),
+        ("slug", writes.issue_by_slug(db, values["slug"])),
+    ):
+        if found is not None and found["id"] != issue_id:
+            raise Conflict(
+                f"The {key} {values[key]!r} belongs to issue {found['id']}.",
+                errors={key: ["Already in use; choose another."]},
+            )
+
+
+def create_issue(data: dict[str, Any]) -> Response:
+    owned_unchanged(data, None, ISSUE_SERVER_FIELDS)
+    fields = load_body(IssueBody(), data)
+    fields.setdefault("status", "draft")
+    values = _issue_values(fields)
+    db = get_db()
+    with write_transaction(db):
+        _claim_issue(values, None)
+        issue_id = writes.insert_issue(db, values, utc_now())
+    view = issue_view(str(issue_id))
+    assert view is not None
+    return written(view, status=201, location=view["url"])
+
+
+def replace_issue(ref: str, data: dict[str, Any], *, patch: bool = False) -> Response:
+    db = get_db()
+    with write_transaction(db):
+        current = _current_issue(ref)
+        require_if_match(current)
+        if patch:
+            data = merge_patch(current, data)
+        owned_unchanged(data, current, ISSUE_SERVER_FIELDS)
+        fields = load_body(IssueBody(), data)
+        fields.setdefault("status", current["status"] if patch else "draft")
+        values = _issue_values(fields)
+        _claim_issue(values, current["id"])
+        writes.update_issue(db, current["id"], values, utc_now())
+    view = issue_view(str(current["id"]))
+    assert view is not None
+    return written(view, status=200)
+
+
+def delete_issue(ref: str) -> Response:
+    db = get_db()
+    with write_transaction(db):
+        current = _current_issue(ref)
+        require_if_match(current)
+        if writes.live_articles_in_issue(db, current["id"]):
+            raise Conflict(
+                "The issue still has articles: move or delete them first.",
+                errors={"articles": ["Not empty."]},
+            )
+        writes.delete_issue(db, current["id"], utc_now())
+    return Response(status=204)
+
+
+# Questions and sources: parts of one article, written through it -----------------------------
+
+PARTS = {
+    "questions": (QuestionSchema, QuestionBody, question_store.get_question, links.question_url),
+    "sources": (SourceSchema, SourceBody, source_store.get_source, links.source_url),
+}
+
+
+def part_view(part: str, item_id: int) -> dict[str, Any] | None:
+    schema, _, fetch, _ = PARTS[part]
+    row = fetch(get_db(), item_id)
+    return schema().dump(row) if row else None
+
+
+def _current_part(part: str, item_id: int) -> dict[str, Any]:
+    current = part_view(part, item_id)
+    if current is None:
+        raise NotFound(f"No {part[:-1]} has the id {item_id}.")
+    return current
+
+
+def add_part(part: str, ref: str, data: dict[str, Any]) -> Response:
+    """POST /v1/articles/{ref}/questions|sources: appended to the article."""
+    _, body_schema, _, url = PARTS[part]
+    owned_unchanged(data, None, ("id", "article_id", "position"))
+    load_body(body_schema(), data)  # its own errors, named as the body names them
+    db = get_db()
+    with write_transaction(db):
+        article_id = find_article(ref)
+        after = _rewrite_article(article_id, lambda full: full[part].append(data))
+    created = after[part][-1]
+    view = part_view(part, created["id"])
+    assert view is not None
+    return written(view, status=201, location=url(created["id"]))
+
+
+def replace_part(part: str, item_id: int, data: dict[str, Any], *, patch: bool = False) -> Response:
+    _, body_schema, _, _ = PARTS[part]
+    db = get_db()
+    with write_transaction(db):
+        current = _current_part(part, item_id)
+        require_if_match(current)
+        if patch:
+            data = merge_patch(current, data)
+        owned_unchanged(data, current, ("id", "article_id", "position"))
+        load_body(body_schema(), data)
+
+        def change(full: dict[str, Any]) -> None:
+            full[part] = [{**data, "id": item_id} if p["id"] == item_id else p for p in full[part]]
+
+        _rewrite_article(current["article_id"], change)
+    view = part_view(part, item_id)
+    assert view is not None
+    return written(view, status=200)
+
+
+def delete_part(part: str, item_id: int) -> Response:
+    db = get_db()
+    with write_transaction(db):
+        current = _current_part(part, item_id)
+        require_if_match(current)
+
+        def change(full: dict[str, Any]) -> None:
+            full[part] = [p for p in full[part] if p["id"] != item_id]
+
+        _rewrite_article(current["article_id"], change)
+    return Response(status=204)
+
+
+# Glossary terms: shared by articles, each of which keeps its own wording --------------------
+
+
+def term_view(ref: str) -> dict[str, Any] | None:
+    term = glossary_store.get_term(get_db(), ref)
+    return TermDetailSchema().dump(term) if term else None
+
+
+def _current_term(ref: str) -> dict[str, Any]:
+    current = term_view(ref)
+    if current is None:
+        raise NotFound(f"No glossary term has the id or slug {ref[:200]!r}.")
+    return current
+
+
+def add_term(ref: str, data: dict[str, Any]) -> Response:
+    """POST /v1/articles/{ref}/glossary: a term (new or shared) joins the article's glossary."""
+    fields = load_body(GlossaryEntryBody(), data)
+    owned_unchanged(data, None, ("id", "slug", "url", "web_url"))
+    slug = slugify(fields["term"])
+    db = get_db()
+    with write_transaction(db):
+        article_id = find_article(ref)
+
+        def change(full: dict[str, Any]) -> None:
+            if any(slugify(t["term"]) == slug for t in full["glossary"]):
+                raise Conflict(
+                    f"The article already has the term {fields['term']!r}.",
+                    errors={"term": ["Already in this article's glossary."]},
+                )
+            full["glossary"].append({"term": fields["term"], "definition": fields["definition"]})
+
+        _rewrite_article(article_id, change)
+    view = term_view(slug)
+    assert view is not None
+    return written(view, status=201, location=view["url"])
+
+
+def replace_term(ref: str, data: dict[str, Any], *, patch: bool = False) -> Response:
+    db = get_db()
+    with write_transaction(db):
+        current = _current_term(ref)
+        require_if_match(current)
+        if patch:
+            data = merge_patch(current, data)
+        owned_unchanged(data, current, TERM_SERVER_FIELDS)
+        fields = load_body(TermBody(), data)
+        if slugify(fields["term"]) != current["slug"]:
+            raise InvalidBody(
+                "A new spelling must keep the term's slug; add the new term and delete this one.",
+                errors={"term": [f"Would change the slug from {current['slug']!r}."]},
+            )
+
+        def change(full: dict[str, Any]) -> None:
+            for entry in full["glossary"]:
+                if entry["id"] == current["id"]:
+                    entry.update(term=fields["term"], definition=fields["definition"])
+
+        for article_id in writes.articles_using_term(db, current["id"]):
+            _rewrite_article(article_id, change)
+    view = term_view(str(current["id"]))
+    assert view is not None
+    return written(view, status=200)
+
+
+def delete_term(ref: str) -> Response:
+    db = get_db()
+    with write_transaction(db):
+        current = _current_term(ref)
+        require_if_match(current)
+
+        def change(full: dict[str, Any]) -> None:
+            full["glossary"] = [t for t in full["glossary"] if t["id"] != current["id"]]
+
+        for article_id in writes.articles_using_term(db, current["id"]):
+            _rewrite_article(article_id, change)
+        writes.log_change(db, "term", current["id"], "deleted", utc_now())
+    return Response(status=204)

@@ -92,6 +92,10 @@ def question_url(question_id: int) -> str:
     return api_url("questions.get_question", question_id=question_id)
 
 
+def source_url(source_id: int) -> str:
+    return api_url("sources.get_source", source_id=source_id)
+
+
 def web_url(kind: str, **values: Any) -> str | None:
     """The object's page on the website, when a template for its kind is configured."""
     template = current_app.config.get(WEB_TEMPLATES[kind])

@@ -114,6 +114,8 @@ class Document:
     word_count: int = 0
     reading_minutes: int = 0
     reading_level: float | None = None  # Flesch–Kincaid grade
+    # Whether the text said its status, or the caller's default was taken.
+    status_stated: bool = field(default=True, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -13,6 +13,7 @@ from typing import Literal
 
 from sqlite_utils import Database
 
+from ..store import writes
 from .document import Document, DocumentError, Status
 from .write import WriteConflict, WriteResult, write_document
 
@@ -59,6 +60,11 @@ def import_document(
         return Outcome(name, "failed", error=error.message, line=error.line or 1)
     if dry_run:
         return Outcome(name, "parsed", document)
+    if not document.status_stated:
+        # Importing an article again without a status keeps the one it has.
+        existing = writes.find_article(db, document.slug)
+        if existing is not None and existing["deleted_at"] is None:
+            document.status = existing["status"]
     try:
         result = write_document(db, document)
     except WriteConflict as error:

@@ -68,6 +68,7 @@ def _parse(text: str | bytes, default_status: Status) -> Document:
         warnings.append(Warning(line, message))
 
     front, start = read_front_matter(raw_lines, warn)
+    status_stated = front.status is not None
     front.status = front.status or default_status
     lines = content_lines(raw_lines, start, warn)
     if not lines:  # only front matter: name its closing line (``start`` is 1-based there)
@@ -75,6 +76,7 @@ def _parse(text: str | bytes, default_status: Status) -> Document:
     reject_foreign_formats(lines[0], decoded)
     lines = drop_masthead_and_footer(lines, warn)
     document = assemble(front, read_content(lines, warn, title=front.title), lines, warn)
+    document.status_stated = status_stated
     # Stable order: the line they concern, then the order they were found in.
     document.warnings = sorted(warnings, key=lambda w: w.line)
     return document

@@ -27,9 +27,9 @@ def drop_trailing_slash() -> Response | None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from . import articles, docs, glossary, health, index, issues, questions, sources
+    from . import articles, docs, glossary, health, imports, index, issues, questions, sources
 
-    for module in (issues, articles, glossary, questions, sources):
+    for module in (issues, articles, glossary, questions, sources, imports):
         app.register_blueprint(module.bp, url_prefix=API_PREFIX)
     app.register_blueprint(index.bp)
     app.register_blueprint(health.bp)

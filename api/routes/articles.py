@@ -136,3 +136,21 @@ def patch_article(ref: str) -> Response:
 @authenticate("editor")
 def delete_article(ref: str) -> Response:
     return editor.delete_article(ref)
+
+
+@bp.post("/articles/<ref>/questions")
+@authenticate("editor")
+def add_question(ref: str) -> Response:
+    return editor.add_part("questions", ref, editor.json_body())
+
+
+@bp.post("/articles/<ref>/sources")
+@authenticate("editor")
+def add_source(ref: str) -> Response:
+    return editor.add_part("sources", ref, editor.json_body())
+
+
+@bp.post("/articles/<ref>/glossary")
+@authenticate("editor")
+def add_term(ref: str) -> Response:
+    return editor.add_term(ref, editor.json_body())

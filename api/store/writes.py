@@ -65,6 +65,67 @@ def log_change(db: Database, kind: str, item_id: int, action: str, now: str) -> 
     )
 
 
+ISSUE_FIELDS = ("number", "slug", "title", "published_on", "status")
+
+
+def issue_by_number(db: Database, number: int) -> dict[str, Any] | None:
+    return one(db, "SELECT * FROM issues WHERE number = :number", {"number": number})
+
+
+def issue_by_slug(db: Database, slug: str) -> dict[str, Any] | None:
+    return one(db, "SELECT * FROM issues WHERE slug = :slug", {"slug": slug})
+
+
+def insert_issue(db: Database, values: dict[str, Any], now: str) -> int:
+    cursor = db.execute(
+        "INSERT INTO issues (number, slug, title, published_on, status, created_at, updated_at)"
+        " VALUES (:number, :slug, :title, :published_on, :status, :now, :now)",
+        {**values, "now": now},
+    )
+    issue_id = int(cursor.lastrowid)
+    log_change(db, "issue", issue_id, "created", now)
+    return issue_id
+
+
+def update_issue(db: Database, issue_id: int, values: dict[str, Any], now: str) -> None:
+    assignments = ", ".join(f"{key} = :{key}" for key in values)
+    db.execute(
+        f"UPDATE issues SET {assignments}, deleted_at = NULL, updated_at = :now WHERE id = :id",
+        {**values, "now": now, "id": issue_id},
+    )
+    log_change(db, "issue", issue_id, "updated", now)
+
+
+def live_articles_in_issue(db: Database, issue_id: int) -> int:
+    row = one(
+        db,
+        "SELECT COUNT(*) AS n FROM articles WHERE issue_id = :id AND deleted_at IS NULL",
+        {"id": issue_id},
+    )
+    return int(row["n"]) if row else 0
+
+
+def delete_issue(db: Database, issue_id: int, now: str) -> None:
+    db.execute(
+        "UPDATE issues SET deleted_at = :now, updated_at = :now WHERE id = :id",
+        {"id": issue_id, "now": now},
+    )
+    log_change(db, "issue", issue_id, "deleted", now)
+
+
+def articles_using_term(db: Database, term_id: int) -> list[int]:
+    """Every live article (any status) whose glossary has the term."""
+    return [
+        int(r["article_id"])
+        for r in rows(
+            db,
+            "SELECT at.article_id FROM article_terms at JOIN articles a ON a.id = at.article_id"
+            " WHERE at.term_id = :id AND a.deleted_at IS NULL ORDER BY at.article_id",
+            {"id": term_id},
+        )
+    ]
+
+
 def issue_number(db: Database, issue_id: int) -> int | None:
     row = one(
         db,
