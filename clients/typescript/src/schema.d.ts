@@ -733,7 +733,7 @@ export interface components {
             articles: components["schemas"]["Article"][];
         };
         /**
-         * @description One story of an issue (the same shape in lists, in detail and inside an issue). `sections`, `glossary`, `questions`, `sources` and `issue` appear only when named in `include`. Every property listed as required is always present (a property that can be empty is `null`, never missing) unless the request's `fields` parameter trims the object to the fields named. `sections`, `glossary`, `questions`, `sources` and `issue` are there exactly when `include` names them.
+         * @description One story of an issue (the same shape in lists, in detail and inside an issue). `sections`, `glossary`, `questions`, `sources` and `issue` appear only when named in `include`. Every property listed as required is always present (a property that can be empty is `null`, never missing) unless the request's `fields` parameter trims the object to the fields named.
          * @example {
          *       "id": 1,
          *       "slug": "russia-north-korea-defense-pact",
