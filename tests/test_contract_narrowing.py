@@ -63,6 +63,25 @@ def test_a_missing_required_field_is_caught(name: str) -> None:
         validate_exchange(exchange(ARTICLE, {"data": article}))
 
 
+@pytest.mark.parametrize(
+    ("where", "url"),
+    [("url", "/v1/articles/russia-north-korea-defense-pact"), ("web_url", "articles/x")],
+)
+def test_a_relative_url_is_caught(where: str, url: str) -> None:
+    # format: uri is only checked with rfc3986-validator installed (a dev dependency).
+    article = example("Article")
+    article[where] = url
+    with pytest.raises(InvalidData):
+        validate_exchange(exchange(ARTICLE, {"data": article}))
+
+
+def test_a_relative_list_link_is_caught() -> None:
+    body = page([example("GlossaryTerm")])
+    body["links"]["self"] = "/v1/glossary"
+    with pytest.raises(InvalidData):
+        validate_exchange(exchange("/v1/glossary", body))
+
+
 def test_null_is_caught_where_the_field_is_not_nullable() -> None:
     article = example("Article")
     article["title"] = None
