@@ -1,4 +1,4 @@
-"""One blueprint per resource, all mounted under /v1 (health and docs at the root)."""
+"""One blueprint per resource, all mounted under /v1 (health, docs and the reader at the root)."""
 
 from __future__ import annotations
 
@@ -15,9 +15,10 @@ def not_found(kind: str, ref: object) -> NoReturn:
 
 
 def register_blueprints(app: Flask) -> None:
-    from . import articles, docs, glossary, health, issues, questions, sources
+    from . import articles, docs, glossary, health, issues, questions, reader, sources
 
     for module in (issues, articles, glossary, questions, sources):
         app.register_blueprint(module.bp, url_prefix="/v1")
     app.register_blueprint(health.bp)
     docs.init_app(app)
+    reader.init_app(app)
