@@ -225,7 +225,7 @@ def test_a_reload_revalidates_every_request_with_304s(visit: Visit, server: Live
     first = exchanges[start:]
     assert first[0].path == "/reader/"
     api = [e for e in first if e.path.startswith("/v1/")]
-    assert len(api) >= 2 and all(e.status == 200 for e in api), first
+    assert api and all(e.status == 200 for e in api), first
 
     start = len(exchanges)
     visit.reload()
