@@ -1,4 +1,4 @@
-"""One blueprint per resource, all mounted under /v1 (health and docs at the root)."""
+"""One blueprint per resource, all mounted under /v1 (health, docs and the reader at the root)."""
 
 from __future__ import annotations
 
@@ -27,7 +27,18 @@ def drop_trailing_slash() -> Response | None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from . import articles, docs, glossary, health, imports, index, issues, questions, sources
+    from . import (
+        articles,
+        docs,
+        glossary,
+        health,
+        imports,
+        index,
+        issues,
+        questions,
+        reader,
+        sources,
+    )
 
     for module in (issues, articles, glossary, questions, sources, imports):
         app.register_blueprint(module.bp, url_prefix=API_PREFIX)
@@ -35,3 +46,4 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(health.bp)
     app.before_request(drop_trailing_slash)
     docs.init_app(app)
+    reader.init_app(app)
