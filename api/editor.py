@@ -80,9 +80,26 @@ def load_body(schema: Schema, data: dict[str, Any]) -> dict[str, Any]:
     try:
         return schema.load(data)  # type: ignore[no-any-return]
     except ValidationError as error:
-        messages = error.normalized_messages()
-        names = ", ".join(sorted(str(k) for k in messages))
+        messages = flat_errors(error.normalized_messages())
+        names = ", ".join(sorted(messages))
         raise InvalidBody(f"The body is not valid: {names}.", errors=messages) from error
+
+
+def flat_errors(messages: Any, prefix: str = "") -> dict[str, list[str]]:
+    """marshmallow's nested messages as `field` or `sections.0.heading` → messages, the
+    one shape every problem's `errors` has."""
+    if isinstance(messages, dict):
+        flat: dict[str, list[str]] = {}
+        for key, value in messages.items():
+            flat.update(flat_errors(value, f"{prefix}.{key}" if prefix else str(key)))
+        return flat
+    listed = messages if isinstance(messages, list) else [messages]
+    if all(isinstance(m, str) for m in listed):
+        return {prefix or "body": [str(m) for m in listed]}
+    flat = {}
+    for value in listed:
+        flat.update(flat_errors(value, prefix))
+    return flat
 
 
 def merge_patch(target: Any, patch: Any) -> Any:
