@@ -211,7 +211,7 @@ def m001_initial_schema(db: Database) -> None:
     # Triggers keep the index in step with every write, whoever makes it. Glossary
     # wording is indexed with its article (body_text), never on its own, so a draft's
     # definition cannot be found through a shared index.
-    db["articles"].enable_fts(["title", "lede", "body_text"], create_triggers=True)
+    db.table("articles").enable_fts(["title", "lede", "body_text"], create_triggers=True)
 
 
 _OLD_HTML_TERM = re.compile(

@@ -55,7 +55,8 @@ def json_response(
         response.headers[name] = value
     if request.method not in ("GET", "HEAD"):
         return response  # a write's answer: its ETag is the new version's, not a condition
-    return response.make_conditional(request)
+    response.make_conditional(request)  # in place: 304 and 412 as the headers ask
+    return response
 
 
 def detail_response(item: dict[str, Any], *, modified: str | None = None) -> Response:

@@ -10,8 +10,9 @@ several machines serve).
 from __future__ import annotations
 
 import time
+from typing import cast
 
-from flask import Flask, g
+from flask import Blueprint, Flask, g
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from limits import parse
@@ -68,7 +69,7 @@ def init_limits(app: Flask) -> None:
         error_message="Too many writes with this key; wait and retry.",
     )
     for name in WRITING_BLUEPRINTS:
-        writes(app.blueprints[name])
+        writes(cast(Blueprint, app.blueprints[name]))
     app.extensions["auth_failures"] = AuthFailures(
         limiter, str(app.config["AUTH_FAILURE_RATE_LIMIT"])
     )

@@ -54,7 +54,8 @@ def base_url() -> str:
 def _path_template(app: Flask, endpoint: str, names: tuple[str, ...]) -> str:
     """The route's path with `{name}` holes, built once per app through url_for."""
     with app.test_request_context():
-        path = url_for(endpoint, **{n: f"__{n}__" for n in names})
+        holes: dict[str, Any] = {n: f"__{n}__" for n in names}
+        path = url_for(endpoint, **holes)
     for name in names:
         path = path.replace(f"__{name}__", "{" + name + "}")
     return path

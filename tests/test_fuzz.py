@@ -7,7 +7,9 @@ case may get a 5xx.
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import tempfile
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -26,6 +28,7 @@ from tests.factories import make_document
 
 def _fuzz_app():
     folder = Path(tempfile.mkdtemp(prefix="fuzz-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)  # no databases left in /tmp
     app = create_app({"TESTING": True, "DATABASE": str(folder / "fuzz.db")})
     db = connect(folder / "fuzz.db")
     for n in range(1, 41):

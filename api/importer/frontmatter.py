@@ -165,7 +165,7 @@ def _set_front(
             raise DocumentError(
                 line, f"status must be draft, scheduled or published, not {value!r}"
             )
-        front.status = status  # type: ignore[assignment]  # checked against _STATUSES above
+        front.status = status  # checked against _STATUSES above
     elif key == "published_at":
         front.published_at = None if value is None else _front_instant(value, line, warn)
     elif key == "issue":

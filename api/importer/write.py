@@ -60,11 +60,12 @@ def write_document(
     digest = content_hash(document)
     with write_transaction(db):
         existing = _target(db, document.slug, article_id)
-        live = existing is not None and existing["deleted_at"] is None
-        if live and existing["content_hash"] == digest:  # type: ignore[index]
-            return WriteResult("unchanged", existing["id"], document.slug)  # type: ignore[index]
+        # A deleted article's slug written again restores it, as a new article would be.
+        live = existing if existing is not None and existing["deleted_at"] is None else None
+        if live is not None and live["content_hash"] == digest:
+            return WriteResult("unchanged", live["id"], document.slug)
         now = utc_now()
-        before = writes.child_snapshot(db, existing["id"]) if live else None  # type: ignore[index]
+        before = writes.child_snapshot(db, live["id"]) if live else None
         issue_id = _issue_id(db, document, now)
         article_id = _write_article(db, document, issue_id, digest, now, existing)
         linker = TermLinker(_write_terms(db, article_id, document, now))
@@ -74,9 +75,10 @@ def write_document(
         writes.set_lede_formats(
             db, article_id, linker.html(document.lede), linker.markdown(document.lede)
         )
-        _log_article_write(db, article_id, existing if live else None, before, digest, now)
-        for changed_issue in {issue_id, existing["issue_id"] if existing else None} - {None}:
-            writes.log_change(db, "issue", changed_issue, "updated", now)  # type: ignore[arg-type]
+        _log_article_write(db, article_id, live, before, now)
+        for changed_issue in {issue_id, existing["issue_id"] if existing else None}:
+            if changed_issue is not None:
+                writes.log_change(db, "issue", changed_issue, "updated", now)
     return WriteResult("updated" if live else "created", article_id, document.slug)
 
 
@@ -99,7 +101,6 @@ def _log_article_write(
     article_id: int,
     existing: dict[str, Any] | None,
     before: dict[str, dict[int, str]] | None,
-    digest: str,
     now: str,
 ) -> None:
     """created / updated, and published / unpublished when what the public sees flips.

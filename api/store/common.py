@@ -111,6 +111,13 @@ def visible_article_ids(ref: str) -> tuple[str, dict[str, Any]]:
     return f"SELECT a.id FROM articles a WHERE {VISIBLE_ARTICLE} AND {clause}", params
 
 
+def inserted_id(cursor: Any) -> int:
+    """The id an INSERT gave its row."""
+    if cursor.lastrowid is None:
+        raise RuntimeError("the statement inserted no row")
+    return int(cursor.lastrowid)
+
+
 def rows(db: Database, sql: str, params: dict[str, Any]) -> list[dict[str, Any]]:
     """Run a read as the current reader may see it. Straight on the sqlite3 connection:
     sqlite-utils' db.query wraps every SELECT in a SAVEPOINT, three statements for one."""

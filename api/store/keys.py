@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from .common import one, rows
+from .common import inserted_id, one, rows
 
 KEY_COLUMNS = "id, name, role, hint, created_at, revoked_at, last_used_at"
 
@@ -17,7 +17,7 @@ def insert_key(db: Database, *, name: str, role: str, secret_hash: str, hint: st
         " VALUES (:name, :role, :secret_hash, :hint, :now)",
         {"name": name, "role": role, "secret_hash": secret_hash, "hint": hint, "now": now},
     )
-    return int(cursor.lastrowid)
+    return inserted_id(cursor)
 
 
 def live_key_named(db: Database, name: str) -> dict[str, Any] | None:

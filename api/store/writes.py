@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from .common import one, rows
+from .common import inserted_id, one, rows
 
 
 class WriteConflict(ValueError):
@@ -82,7 +82,7 @@ def insert_issue(db: Database, values: dict[str, Any], now: str) -> int:
         " VALUES (:number, :slug, :title, :published_on, :status, :now, :now)",
         {**values, "now": now},
     )
-    issue_id = int(cursor.lastrowid)
+    issue_id = inserted_id(cursor)
     log_change(db, "issue", issue_id, "created", now)
     return issue_id
 
@@ -169,7 +169,7 @@ def upsert_issue(
             " updated_at) VALUES (:number, :slug, :title, :published_on, 'published', :now, :now)",
             {"number": number, **wanted, "now": now},
         )
-        return int(cursor.lastrowid)
+        return inserted_id(cursor)
     changed = {key: value for key, value in stated.items() if row[key] != value}
     if changed:
         assignments = ", ".join(f"{key} = :{key}" for key in changed)
@@ -194,7 +194,7 @@ def next_position(db: Database, issue_id: int | None) -> int:
 def insert_article(db: Database, values: dict[str, Any]) -> int:
     columns = ", ".join(values)
     marks = ", ".join(f":{column}" for column in values)
-    return int(db.execute(f"INSERT INTO articles ({columns}) VALUES ({marks})", values).lastrowid)
+    return inserted_id(db.execute(f"INSERT INTO articles ({columns}) VALUES ({marks})", values))
 
 
 def update_article(db: Database, article_id: int, values: dict[str, Any]) -> None:
@@ -211,7 +211,7 @@ def term_id(db: Database, slug: str, term: str, now: str) -> int:
         "INSERT INTO terms (slug, term, created_at) VALUES (:slug, :term, :now)",
         {"slug": slug, "term": term, "now": now},
     )
-    return int(cursor.lastrowid)
+    return inserted_id(cursor)
 
 
 def replace_article_terms(db: Database, article_id: int, uses: list[dict[str, Any]]) -> None:

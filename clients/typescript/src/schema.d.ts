@@ -77,7 +77,11 @@ export interface paths {
          */
         get: operations["listIssues"];
         put?: never;
-        post?: never;
+        /**
+         * Create a newsletter issue
+         * @description A new edition; a draft unless `status` says otherwise. Articles join it through their `issue_id`. Needs an editor key.
+         */
+        post: operations["createIssue"];
         delete?: never;
         options?: never;
         head?: never;
@@ -136,12 +140,24 @@ export interface paths {
          * @description One edition by id or slug, with its articles in edition order (article fields only; use `/v1/articles?issue={ref}&include=…` or the bundle to embed their content).
          */
         get: operations["getIssue"];
-        put?: never;
+        /**
+         * Replace a newsletter issue
+         * @description Its number, title, slug, day and status. Needs an editor key and `If-Match`.
+         */
+        put: operations["replaceIssue"];
         post?: never;
-        delete?: never;
+        /**
+         * Delete a newsletter issue
+         * @description A soft delete; an issue that still has articles is a 409 (move or delete them first). Needs an editor key and `If-Match`.
+         */
+        delete: operations["deleteIssue"];
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Edit a newsletter issue
+         * @description Its number, title, slug, day and status. Needs an editor key and `If-Match`.
+         */
+        patch: operations["updateIssue"];
         trace?: never;
     };
     "/v1/issues/{ref}/bundle": {
@@ -177,7 +193,11 @@ export interface paths {
          */
         get: operations["listArticles"];
         put?: never;
-        post?: never;
+        /**
+         * Create an article
+         * @description A new article with its sections, glossary, questions and sources in one request; a draft unless `status` says otherwise. Needs an editor key.
+         */
+        post: operations["createArticle"];
         delete?: never;
         options?: never;
         head?: never;
@@ -196,12 +216,24 @@ export interface paths {
          * @description One article by id or slug (`/v1/articles/1` or `/v1/articles/russia-north-korea-defense-pact`). For a full article page use `include=sections,glossary,questions,sources` to get everything in one request.
          */
         get: operations["getArticle"];
-        put?: never;
+        /**
+         * Replace an article
+         * @description PUT replaces the whole article (lists left out become empty). Needs an editor key and `If-Match`.
+         */
+        put: operations["replaceArticle"];
         post?: never;
-        delete?: never;
+        /**
+         * Delete an article
+         * @description A soft delete: the article, its sections, questions and sources are gone for every reader and the sync reports tombstones; ids are never reused. Needs an editor key.
+         */
+        delete: operations["deleteArticle"];
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Edit, publish or unpublish an article
+         * @description A JSON merge patch: `{"title": "…"}` fixes the title, `{"status": "published"}` publishes it (with the moment of publishing when it has no `published_at`), `{"status": "draft"}` unpublishes it. Needs an editor key and `If-Match`.
+         */
+        patch: operations["updateArticle"];
         trace?: never;
     };
     "/v1/articles/{ref}/sections": {
@@ -257,7 +289,11 @@ export interface paths {
          */
         get: operations["listArticleQuestions"];
         put?: never;
-        post?: never;
+        /**
+         * Add a question to an article
+         * @description Adds a question at the end of the article's list; the article is re-rendered. Needs an editor key.
+         */
+        post: operations["addArticleQuestion"];
         delete?: never;
         options?: never;
         head?: never;
@@ -277,7 +313,11 @@ export interface paths {
          */
         get: operations["listArticleGlossary"];
         put?: never;
-        post?: never;
+        /**
+         * Add a Key Term to an article
+         * @description Adds a Key Term (answered as the glossary term's GET) at the end of the article's list; the article is re-rendered. Needs an editor key.
+         */
+        post: operations["addArticleTerm"];
         delete?: never;
         options?: never;
         head?: never;
@@ -297,7 +337,11 @@ export interface paths {
          */
         get: operations["listArticleSources"];
         put?: never;
-        post?: never;
+        /**
+         * Add a source to an article
+         * @description Adds a source at the end of the article's list; the article is re-rendered. Needs an editor key.
+         */
+        post: operations["addArticleSource"];
         delete?: never;
         options?: never;
         head?: never;
@@ -336,12 +380,24 @@ export interface paths {
          * @description One Key Term by id or slug, with every published article that uses it and the definition each gives.
          */
         get: operations["getGlossaryTerm"];
-        put?: never;
+        /**
+         * Replace a glossary term
+         * @description The spelling and definition in every article that uses the term; each is re-rendered. Needs an editor key and `If-Match`.
+         */
+        put: operations["replaceTerm"];
         post?: never;
-        delete?: never;
+        /**
+         * Delete a glossary term
+         * @description Removes the term from every article that uses it. Needs an editor key and `If-Match`.
+         */
+        delete: operations["deleteTerm"];
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Edit a glossary term
+         * @description The spelling and definition in every article that uses the term; each is re-rendered. Needs an editor key and `If-Match`.
+         */
+        patch: operations["updateTerm"];
         trace?: never;
     };
     "/v1/questions": {
@@ -376,12 +432,24 @@ export interface paths {
          * @description One question by numeric id (questions have no slug). `article_id` leads back to its article.
          */
         get: operations["getQuestion"];
-        put?: never;
+        /**
+         * Replace a question
+         * @description A question is part of its article, which is written again with it. Needs an editor key and `If-Match`.
+         */
+        put: operations["replaceQuestion"];
         post?: never;
-        delete?: never;
+        /**
+         * Delete a question
+         * @description Removes it from its article. Needs an editor key and `If-Match`.
+         */
+        delete: operations["deleteQuestion"];
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Edit a question
+         * @description A question is part of its article, which is written again with it. Needs an editor key and `If-Match`.
+         */
+        patch: operations["updateQuestion"];
         trace?: never;
     };
     "/v1/sources": {
@@ -416,12 +484,24 @@ export interface paths {
          * @description One source by numeric id (sources have no slug).
          */
         get: operations["getSource"];
-        put?: never;
+        /**
+         * Replace a source
+         * @description A source is part of its article, which is written again with it. Needs an editor key and `If-Match`.
+         */
+        put: operations["replaceSource"];
         post?: never;
-        delete?: never;
+        /**
+         * Delete a source
+         * @description Removes it from its article. Needs an editor key and `If-Match`.
+         */
+        delete: operations["deleteSource"];
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Edit a source
+         * @description A source is part of its article, which is written again with it. Needs an editor key and `If-Match`.
+         */
+        patch: operations["updateSource"];
         trace?: never;
     };
     "/openapi.json": {
@@ -492,12 +572,52 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * A small reading page
-         * @description A static HTML page that reads the latest issue through this API, as an example front end (the same kind of page as `/apidocs/`: not a JSON endpoint).
+         * The reader page
+         * @description A static HTML page that shows the latest issue, reading this API like any client (same origin, relative `/v1/` URLs). Its `Content-Security-Policy` allows only its own inline script and style (by hash) and requests to this origin.
          */
         get: operations["getReader"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/reader": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Redirect to the reader page
+         * @description A permanent redirect to `/reader/`, with no body.
+         */
+        get: operations["redirectReader"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/imports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import an editor's plain-text document
+         * @description The same importer as `flask seed`: a `text/plain` body, or the file of a `multipart/form-data` form (field `file`). A new article is a draft unless the front matter says otherwise; an article imported again without a status keeps its own. An unreadable document is a 422 whose `errors.document` names the line. Needs an editor key.
+         */
+        post: operations["importDocument"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2187,6 +2307,344 @@ export interface components {
         ApiIndexEnvelope: {
             data: components["schemas"]["ApiIndex"];
         };
+        ItemInput: {
+            /** @description What stands before the colon. */
+            label: string;
+            /** @description The item's text. */
+            text: string;
+        };
+        BodySectionInput: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "body";
+            /** @description The section's heading. */
+            heading: string;
+            paragraphs: string[];
+            /** @description The stored row's id: an edit keeps it; a new part leaves it out. */
+            id?: number | null;
+            /** @description Accepted back, not written. */
+            article_id?: number | null;
+            /** @description Accepted back, not written: the order in the list is the position. */
+            position?: number | null;
+            /** @description Accepted back, not written: from the heading. */
+            anchor?: string | null;
+        };
+        BackgroundSectionInput: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "background";
+            /** @description The subsection's heading. */
+            heading: string;
+            items: components["schemas"]["ItemInput"][];
+            /** @description The stored row's id: an edit keeps it; a new part leaves it out. */
+            id?: number | null;
+            /** @description Accepted back, not written. */
+            article_id?: number | null;
+            /** @description Accepted back, not written: the order in the list is the position. */
+            position?: number | null;
+            /** @description Accepted back, not written: background subsections are numbered in order. */
+            number?: number | null;
+            /** @description Accepted back, not written. */
+            anchor?: string | null;
+        };
+        SectionInput: components["schemas"]["BodySectionInput"] | components["schemas"]["BackgroundSectionInput"];
+        /** @description A Key Term of the article. `id`, `slug`, `url` and `web_url` are accepted back and not written (the term is named by its words). */
+        GlossaryEntryInput: {
+            /** @description The term as this article spells it. */
+            term: string;
+            /** @description Its definition in this article. */
+            definition: string;
+            id?: number | null;
+            slug?: string | null;
+            url?: string | null;
+            web_url?: string | null;
+        };
+        QuestionInput: {
+            /** @description The question. */
+            text: string;
+            /** @description Default: `["debate", "essay"]`. */
+            kinds?: string[];
+            /** @description The stored row's id: an edit keeps it; a new part leaves it out. */
+            id?: number | null;
+            /** @description Accepted back, not written. */
+            article_id?: number | null;
+            /** @description Accepted back, not written: the order in the list is the position. */
+            position?: number | null;
+        };
+        SourceInput: {
+            /**
+             * Format: uri
+             * @description The news article's address (http or https); its domain, publisher and date are read from it.
+             */
+            url: string;
+            /** @description The stored row's id: an edit keeps it; a new part leaves it out. */
+            id?: number | null;
+            /** @description Accepted back, not written. */
+            article_id?: number | null;
+            /** @description Accepted back, not written: the order in the list is the position. */
+            position?: number | null;
+            domain?: string | null;
+            publisher?: string | null;
+            published_on?: string | null;
+        };
+        /** @description A whole article for POST and PUT, shaped like its GET with `include=sections,glossary,questions,sources`, so a GET body can be edited and sent back. Lists left out are empty (PUT replaces the whole article). */
+        ArticleInput: {
+            /** @description The headline. */
+            title: string;
+            /** @description The opening paragraph(s). */
+            lede: string;
+            /** @description The article's URL name; from the title when left out. */
+            slug?: string;
+            /** @description The id of the newsletter issue it belongs to. */
+            issue_id?: number | null;
+            /**
+             * Format: date-time
+             * @description When it is (or was) published; a published article without one gets the moment of publishing.
+             */
+            published_at?: string | null;
+            /**
+             * @description `draft` (seen only with an editor key), `scheduled` (needs a future `published_at`; visible from then on, with no job to run) or `published` (a future `published_at` makes it scheduled). Default: `draft` for POST and PUT; a PATCH keeps it.
+             * @enum {string}
+             */
+            status?: "draft" | "scheduled" | "published";
+            /** @description Body sections and Background Information subsections, in order. */
+            sections?: components["schemas"]["SectionInput"][];
+            glossary?: components["schemas"]["GlossaryEntryInput"][];
+            questions?: components["schemas"]["QuestionInput"][];
+            sources?: components["schemas"]["SourceInput"][];
+            /** @description The article's id. Set by the server: send it back unchanged or leave it out. */
+            id?: number;
+            /** @description Its API URL. Set by the server: send it back unchanged or leave it out. */
+            url?: string;
+            /** @description Its page on the website. Set by the server: send it back unchanged or leave it out. */
+            web_url?: string;
+            /** @description Creation time. Set by the server: send it back unchanged or leave it out. */
+            created_at?: string;
+            /** @description Last change. Set by the server: send it back unchanged or leave it out. */
+            updated_at?: string;
+            /** @description Words. Set by the server: send it back unchanged or leave it out. */
+            word_count?: number;
+            /** @description Reading time. Set by the server: send it back unchanged or leave it out. */
+            reading_minutes?: number;
+            /** @description Reading grade. Set by the server: send it back unchanged or leave it out. */
+            reading_level?: number | null;
+            /** @description The embedded issue of `include=issue`: accepted back, not written. */
+            issue?: Record<string, never> | null;
+        };
+        /** @description A JSON merge patch (RFC 7396) over the article as GET `?include=sections,glossary,questions,sources` shows it: a member replaces, `null` removes (e.g. `"published_at": null`), lists are replaced whole. `{"status": "published"}` publishes. */
+        ArticlePatch: {
+            /** @description The headline. */
+            title?: string | null;
+            /** @description The opening paragraph(s). */
+            lede?: string | null;
+            /** @description The article's URL name; from the title when left out. */
+            slug?: string | null;
+            /** @description The id of the newsletter issue it belongs to. */
+            issue_id?: number | null;
+            /**
+             * Format: date-time
+             * @description When it is (or was) published; a published article without one gets the moment of publishing.
+             */
+            published_at?: string | null;
+            /**
+             * @description `draft` (seen only with an editor key), `scheduled` (needs a future `published_at`; visible from then on, with no job to run) or `published` (a future `published_at` makes it scheduled). Default: `draft` for POST and PUT; a PATCH keeps it.
+             * @enum {string|null}
+             */
+            status?: "draft" | "scheduled" | "published" | null;
+            /** @description Body sections and Background Information subsections, in order. */
+            sections?: components["schemas"]["SectionInput"][] | null;
+            glossary?: components["schemas"]["GlossaryEntryInput"][] | null;
+            questions?: components["schemas"]["QuestionInput"][] | null;
+            sources?: components["schemas"]["SourceInput"][] | null;
+            /** @description The article's id. Set by the server: send it back unchanged or leave it out. */
+            id?: number;
+            /** @description Its API URL. Set by the server: send it back unchanged or leave it out. */
+            url?: string;
+            /** @description Its page on the website. Set by the server: send it back unchanged or leave it out. */
+            web_url?: string;
+            /** @description Creation time. Set by the server: send it back unchanged or leave it out. */
+            created_at?: string;
+            /** @description Last change. Set by the server: send it back unchanged or leave it out. */
+            updated_at?: string;
+            /** @description Words. Set by the server: send it back unchanged or leave it out. */
+            word_count?: number;
+            /** @description Reading time. Set by the server: send it back unchanged or leave it out. */
+            reading_minutes?: number;
+            /** @description Reading grade. Set by the server: send it back unchanged or leave it out. */
+            reading_level?: number | null;
+            /** @description The embedded issue of `include=issue`: accepted back, not written. */
+            issue?: Record<string, never> | null;
+        };
+        /** @description A newsletter issue for POST and PUT, shaped like its GET. */
+        IssueInput: {
+            /** @description The edition's number. */
+            number: number;
+            /** @description The edition's title. */
+            title: string;
+            /** @description Its URL name; `issue-<number>` when left out. */
+            slug?: string;
+            /**
+             * Format: date
+             * @description Its day; a future day with status `scheduled` or `published` makes it scheduled.
+             */
+            published_on?: string | null;
+            /**
+             * @description `draft`, `scheduled` (needs a future `published_on`) or `published`. Default: `draft` for POST and PUT.
+             * @enum {string}
+             */
+            status?: "draft" | "scheduled" | "published";
+            /** @description Its id. Set by the server: send it back unchanged or leave it out. */
+            id?: number;
+            /** @description Its API URL. Set by the server: send it back unchanged or leave it out. */
+            url?: string;
+            /** @description Its web page. Set by the server: send it back unchanged or leave it out. */
+            web_url?: string;
+            /** @description Creation time. Set by the server: send it back unchanged or leave it out. */
+            created_at?: string;
+            /** @description Last change. Set by the server: send it back unchanged or leave it out. */
+            updated_at?: string;
+            /** @description Visible articles. Set by the server: send it back unchanged or leave it out. */
+            article_count?: number;
+            /** @description Accepted back, not written: articles join an issue through their `issue_id`. */
+            articles?: Record<string, never>[];
+        };
+        /** @description A JSON merge patch over the issue as its GET shows it. */
+        IssuePatch: {
+            /** @description The edition's number. */
+            number?: number;
+            /** @description The edition's title. */
+            title?: string;
+            /** @description Its URL name; `issue-<number>` when left out. */
+            slug?: string;
+            /**
+             * Format: date
+             * @description Its day; a future day with status `scheduled` or `published` makes it scheduled.
+             */
+            published_on?: string | null;
+            /**
+             * @description `draft`, `scheduled` (needs a future `published_on`) or `published`. Default: `draft` for POST and PUT.
+             * @enum {string}
+             */
+            status?: "draft" | "scheduled" | "published";
+            /** @description Its id. Set by the server: send it back unchanged or leave it out. */
+            id?: number;
+            /** @description Its API URL. Set by the server: send it back unchanged or leave it out. */
+            url?: string;
+            /** @description Its web page. Set by the server: send it back unchanged or leave it out. */
+            web_url?: string;
+            /** @description Creation time. Set by the server: send it back unchanged or leave it out. */
+            created_at?: string;
+            /** @description Last change. Set by the server: send it back unchanged or leave it out. */
+            updated_at?: string;
+            /** @description Visible articles. Set by the server: send it back unchanged or leave it out. */
+            article_count?: number;
+            /** @description Accepted back, not written: articles join an issue through their `issue_id`. */
+            articles?: Record<string, never>[];
+        };
+        /** @description A glossary term for PUT: the spelling and definition every article that uses it will have. */
+        TermInput: {
+            /** @description Its spelling (a new spelling must keep the slug). */
+            term: string;
+            /** @description Its definition, in every article that uses it. */
+            definition: string;
+            /** @description Its id. Set by the server: send it back unchanged or leave it out. */
+            id?: number;
+            /** @description Its slug. Set by the server: send it back unchanged or leave it out. */
+            slug?: string;
+            /** @description Its API URL. Set by the server: send it back unchanged or leave it out. */
+            url?: string;
+            /** @description Its web page. Set by the server: send it back unchanged or leave it out. */
+            web_url?: string;
+            /** @description Articles using it. Set by the server: send it back unchanged or leave it out. */
+            article_count?: number;
+            /** @description Accepted back, not written. */
+            articles?: Record<string, never>[];
+        };
+        /** @description A JSON merge patch over the term as its GET shows it. */
+        TermPatch: {
+            /** @description Its spelling (a new spelling must keep the slug). */
+            term?: string;
+            /** @description Its definition, in every article that uses it. */
+            definition?: string;
+            /** @description Its id. Set by the server: send it back unchanged or leave it out. */
+            id?: number;
+            /** @description Its slug. Set by the server: send it back unchanged or leave it out. */
+            slug?: string;
+            /** @description Its API URL. Set by the server: send it back unchanged or leave it out. */
+            url?: string;
+            /** @description Its web page. Set by the server: send it back unchanged or leave it out. */
+            web_url?: string;
+            /** @description Articles using it. Set by the server: send it back unchanged or leave it out. */
+            article_count?: number;
+            /** @description Accepted back, not written. */
+            articles?: Record<string, never>[];
+        };
+        /** @description A JSON merge patch over the question. */
+        QuestionPatch: {
+            /** @description The question. */
+            text?: string;
+            /** @description Default: `["debate", "essay"]`. */
+            kinds?: string[];
+            /** @description The stored row's id: an edit keeps it; a new part leaves it out. */
+            id?: number | null;
+            /** @description Accepted back, not written. */
+            article_id?: number | null;
+            /** @description Accepted back, not written: the order in the list is the position. */
+            position?: number | null;
+        };
+        /** @description A JSON merge patch over the source. */
+        SourcePatch: {
+            /**
+             * Format: uri
+             * @description The news article's address (http or https); its domain, publisher and date are read from it.
+             */
+            url?: string;
+            /** @description The stored row's id: an edit keeps it; a new part leaves it out. */
+            id?: number | null;
+            /** @description Accepted back, not written. */
+            article_id?: number | null;
+            /** @description Accepted back, not written: the order in the list is the position. */
+            position?: number | null;
+            domain?: string | null;
+            publisher?: string | null;
+            published_on?: string | null;
+        };
+        ImportWarning: {
+            line: number;
+            message: string;
+        };
+        ImportEnvelope: {
+            data: components["schemas"]["Article"];
+            meta: {
+                /** @description What the importer had to guess, by line. */
+                warnings: components["schemas"]["ImportWarning"][];
+            };
+        };
+        /** @description The document as the importer read it: the keys of `flask seed --dry-run --json`. */
+        ParsedDocument: {
+            title: string;
+            slug: string;
+            lede: string;
+            published_at: string | null;
+            /** @enum {string} */
+            status: "draft" | "scheduled" | "published";
+            issue: Record<string, never> | null;
+            word_count: number;
+            reading_minutes: number;
+            reading_level: number | null;
+            sections: Record<string, never>[];
+            sources: Record<string, never>[];
+            glossary: Record<string, never>[];
+            questions: Record<string, never>[];
+            warnings: components["schemas"]["ImportWarning"][];
+        };
+        ParsedDocumentEnvelope: {
+            data: components["schemas"]["ParsedDocument"];
+        };
     };
     responses: {
         /** @description Not Modified: the `If-None-Match` ETag is current. No body; keep your copy. */
@@ -2243,6 +2701,187 @@ export interface components {
             content: {
                 "application/problem+json": components["schemas"]["Problem"];
             };
+        };
+        /** @description Unauthorized: no key where one is needed, or a key that is unknown or revoked. */
+        Unauthorized: {
+            headers: {
+                "WWW-Authenticate": components["headers"]["WWWAuthenticate"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "about:blank",
+                 *       "title": "Unauthorized",
+                 *       "status": 401,
+                 *       "detail": "This needs an API key: Authorization: Bearer <key>.",
+                 *       "instance": "/v1/articles/1"
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description Forbidden: the key's role may not do this (a reader key writing). */
+        Forbidden: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "about:blank",
+                 *       "title": "Forbidden",
+                 *       "status": 403,
+                 *       "detail": "A reader key cannot do this; it needs editor or above.",
+                 *       "instance": "/v1/articles/1"
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description Conflict: the slug (or an issue's number) belongs to another item, or the item cannot go (an issue that still has articles). */
+        Conflict: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "about:blank",
+                 *       "title": "Conflict",
+                 *       "status": 409,
+                 *       "detail": "The slug 'russia-north-korea-defense-pact' belongs to article 1.",
+                 *       "instance": "/v1/articles/1",
+                 *       "errors": {
+                 *         "slug": [
+                 *           "Already in use; choose another."
+                 *         ]
+                 *       }
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description Precondition Failed: the `If-Match` ETag is not the item's current one; nothing was written. GET it again and re-apply the edit. */
+        PreconditionFailed: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "about:blank",
+                 *       "title": "Precondition Failed",
+                 *       "status": 412,
+                 *       "detail": "The item changed since you read it (its ETag is no longer the one you sent): GET it again, re-apply your edit and retry.",
+                 *       "instance": "/v1/articles/1"
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description Precondition Required: PUT, PATCH and DELETE need `If-Match` with the ETag last read. */
+        PreconditionRequired: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "about:blank",
+                 *       "title": "Precondition Required",
+                 *       "status": 428,
+                 *       "detail": "Send If-Match with the ETag you last read (GET the item first), so a newer edit is never overwritten.",
+                 *       "instance": "/v1/articles/1"
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description Content Too Large: the body is over the server's limit (`FLASK_MAX_CONTENT_LENGTH`). */
+        PayloadTooLarge: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "about:blank",
+                 *       "title": "Request Entity Too Large",
+                 *       "status": 413,
+                 *       "detail": "The data value transmitted exceeds the capacity limit.",
+                 *       "instance": "/v1/articles/1"
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description Unsupported Media Type: the body is not sent as a type this operation takes. */
+        UnsupportedMediaType: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "about:blank",
+                 *       "title": "Unsupported Media Type",
+                 *       "status": 415,
+                 *       "detail": "Send the body as application/json, not text/plain.",
+                 *       "instance": "/v1/articles/1"
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description Unprocessable Content: the body is not valid; `errors` names each field (dotted for nested ones, `sections.0.heading`), and nothing was written. */
+        InvalidBody: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "about:blank",
+                 *       "title": "Unprocessable Content",
+                 *       "status": 422,
+                 *       "detail": "The body is not valid: title.",
+                 *       "instance": "/v1/articles/1",
+                 *       "errors": {
+                 *         "title": [
+                 *           "Missing data for required field."
+                 *         ]
+                 *       }
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description Too Many Requests: too many writes with this key, or too many invalid keys from this address. */
+        TooManyRequests: {
+            headers: {
+                "Retry-After": components["headers"]["RetryAfter"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "about:blank",
+                 *       "title": "Too Many Requests",
+                 *       "status": 429,
+                 *       "detail": "Too many writes with this key; wait and retry.",
+                 *       "instance": "/v1/articles/1"
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description Deleted (a soft delete: it is gone for every reader, and the sync reports a tombstone). No body. */
+        Deleted: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content?: never;
         };
     };
     parameters: {
@@ -2316,6 +2955,10 @@ export interface components {
         Prefix: string;
         /** @description Only sources from this domain, as in the `domain` field. Example: `nytimes.com`. */
         Domain: string;
+        /** @description The ETag of the item's GET (as last read); `*` matches any. Without it 428, when stale 412 and nothing is written. */
+        IfMatch: string;
+        /** @description `true`: parse only and answer the document as read (the keys of `flask seed --dry-run --json`); nothing is written. */
+        DryRun: boolean;
     };
     requestBodies: never;
     headers: {
@@ -2349,6 +2992,36 @@ export interface components {
          * @example GET, HEAD, OPTIONS
          */
         Allow: string;
+        /**
+         * @description The scheme to use: `Bearer`.
+         * @example Bearer realm="Insight Fortnight"
+         */
+        WWWAuthenticate: string;
+        /**
+         * @description The absolute API URL of the item.
+         * @example http://127.0.0.1:5000/v1/articles/russia-north-korea-defense-pact
+         */
+        Location: string;
+        /**
+         * @description Seconds to wait before trying again.
+         * @example 30
+         */
+        RetryAfter: number;
+        /**
+         * @description Writes this key may make in the window.
+         * @example 60
+         */
+        RateLimitLimit: number;
+        /**
+         * @description Writes left in the window.
+         * @example 59
+         */
+        RateLimitRemaining: number;
+        /**
+         * @description When the window resets (Unix time, seconds).
+         * @example 1780000000
+         */
+        RateLimitReset: number;
     };
     pathItems: never;
 }
@@ -2409,6 +3082,7 @@ export interface operations {
             };
             304: components["responses"]["NotModified"];
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
             405: components["responses"]["MethodNotAllowed"];
         };
     };
@@ -2476,8 +3150,57 @@ export interface operations {
             };
             304: components["responses"]["NotModified"];
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             405: components["responses"]["MethodNotAllowed"];
+        };
+    };
+    createIssue: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "number": 2,
+                 *       "title": "Insight Fortnight, Issue 2",
+                 *       "published_on": "2024-07-03"
+                 *     }
+                 */
+                "application/json": components["schemas"]["IssueInput"];
+            };
+        };
+        responses: {
+            /** @description Created: the issue as its GET returns it. */
+            201: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    /**
+                     * @description Always `private, no-store`: an editor's answer.
+                     * @example private, no-store
+                     */
+                    "Cache-Control"?: string;
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    Location: components["headers"]["Location"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IssueEnvelope"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["InvalidBody"];
+            429: components["responses"]["TooManyRequests"];
         };
     };
     getLatestIssue: {
@@ -2510,6 +3233,7 @@ export interface operations {
             };
             304: components["responses"]["NotModified"];
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             405: components["responses"]["MethodNotAllowed"];
         };
@@ -2544,6 +3268,7 @@ export interface operations {
             };
             304: components["responses"]["NotModified"];
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             405: components["responses"]["MethodNotAllowed"];
         };
@@ -2581,8 +3306,133 @@ export interface operations {
             };
             304: components["responses"]["NotModified"];
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             405: components["responses"]["MethodNotAllowed"];
+        };
+    };
+    replaceIssue: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The ETag of the item's GET (as last read); `*` matches any. Without it 428, when stale 412 and nothing is written. */
+                "If-Match": components["parameters"]["IfMatch"];
+            };
+            path: {
+                /** @description The issue: its numeric id, its slug, or `latest` for the most recently published edition (no issue can have the slug `latest`). */
+                ref: components["parameters"]["IssueRef"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["IssueInput"];
+            };
+        };
+        responses: {
+            /** @description The stored issue as its GET returns it. */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    /**
+                     * @description Always `private, no-store`: an editor's answer.
+                     * @example private, no-store
+                     */
+                    "Cache-Control"?: string;
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IssueEnvelope"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["InvalidBody"];
+            428: components["responses"]["PreconditionRequired"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    deleteIssue: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The ETag of the item's GET (as last read); `*` matches any. Without it 428, when stale 412 and nothing is written. */
+                "If-Match": components["parameters"]["IfMatch"];
+            };
+            path: {
+                /** @description The issue: its numeric id, its slug, or `latest` for the most recently published edition (no issue can have the slug `latest`). */
+                ref: components["parameters"]["IssueRef"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: components["responses"]["Deleted"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            428: components["responses"]["PreconditionRequired"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    updateIssue: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The ETag of the item's GET (as last read); `*` matches any. Without it 428, when stale 412 and nothing is written. */
+                "If-Match": components["parameters"]["IfMatch"];
+            };
+            path: {
+                /** @description The issue: its numeric id, its slug, or `latest` for the most recently published edition (no issue can have the slug `latest`). */
+                ref: components["parameters"]["IssueRef"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["IssuePatch"];
+                "application/merge-patch+json": components["schemas"]["IssuePatch"];
+            };
+        };
+        responses: {
+            /** @description The stored issue as its GET returns it. */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    /**
+                     * @description Always `private, no-store`: an editor's answer.
+                     * @example private, no-store
+                     */
+                    "Cache-Control"?: string;
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IssueEnvelope"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["InvalidBody"];
+            428: components["responses"]["PreconditionRequired"];
+            429: components["responses"]["TooManyRequests"];
         };
     };
     getIssueBundle: {
@@ -2618,6 +3468,7 @@ export interface operations {
             };
             304: components["responses"]["NotModified"];
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             405: components["responses"]["MethodNotAllowed"];
         };
@@ -2675,8 +3526,81 @@ export interface operations {
             };
             304: components["responses"]["NotModified"];
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             405: components["responses"]["MethodNotAllowed"];
+        };
+    };
+    createArticle: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "title": "A New Article",
+                 *       "lede": "The opening paragraph of a new article about sanctions.",
+                 *       "sections": [
+                 *         {
+                 *           "kind": "body",
+                 *           "heading": "What Happened",
+                 *           "paragraphs": [
+                 *             "First paragraph."
+                 *           ]
+                 *         }
+                 *       ],
+                 *       "glossary": [
+                 *         {
+                 *           "term": "Sanctions",
+                 *           "definition": "Penalties."
+                 *         }
+                 *       ],
+                 *       "questions": [
+                 *         {
+                 *           "text": "Do sanctions work?"
+                 *         }
+                 *       ],
+                 *       "sources": [
+                 *         {
+                 *           "url": "https://www.nytimes.com/2024/06/19/world/asia/putin-meets-kim-north-korea.html"
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["ArticleInput"];
+            };
+        };
+        responses: {
+            /** @description Created: the article as its GET returns it, with its ETag and Location. */
+            201: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    /**
+                     * @description Always `private, no-store`: an editor's answer.
+                     * @example private, no-store
+                     */
+                    "Cache-Control"?: string;
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    Location: components["headers"]["Location"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ArticleEnvelope"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["InvalidBody"];
+            429: components["responses"]["TooManyRequests"];
         };
     };
     getArticle: {
@@ -2716,8 +3640,132 @@ export interface operations {
             };
             304: components["responses"]["NotModified"];
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             405: components["responses"]["MethodNotAllowed"];
+        };
+    };
+    replaceArticle: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The ETag of the item's GET (as last read); `*` matches any. Without it 428, when stale 412 and nothing is written. */
+                "If-Match": components["parameters"]["IfMatch"];
+            };
+            path: {
+                /** @description The article: its numeric id or its slug. */
+                ref: components["parameters"]["ArticleRef"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ArticleInput"];
+            };
+        };
+        responses: {
+            /** @description The stored article as its GET returns it, with its new ETag. */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    /**
+                     * @description Always `private, no-store`: an editor's answer.
+                     * @example private, no-store
+                     */
+                    "Cache-Control"?: string;
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ArticleEnvelope"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["InvalidBody"];
+            428: components["responses"]["PreconditionRequired"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    deleteArticle: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The ETag of the item's GET (as last read); `*` matches any. Without it 428, when stale 412 and nothing is written. */
+                "If-Match": components["parameters"]["IfMatch"];
+            };
+            path: {
+                /** @description The article: its numeric id or its slug. */
+                ref: components["parameters"]["ArticleRef"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: components["responses"]["Deleted"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            412: components["responses"]["PreconditionFailed"];
+            428: components["responses"]["PreconditionRequired"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    updateArticle: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The ETag of the item's GET (as last read); `*` matches any. Without it 428, when stale 412 and nothing is written. */
+                "If-Match": components["parameters"]["IfMatch"];
+            };
+            path: {
+                /** @description The article: its numeric id or its slug. */
+                ref: components["parameters"]["ArticleRef"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ArticlePatch"];
+                "application/merge-patch+json": components["schemas"]["ArticlePatch"];
+            };
+        };
+        responses: {
+            /** @description The stored article as its GET returns it, with its new ETag. */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    /**
+                     * @description Always `private, no-store`: an editor's answer.
+                     * @example private, no-store
+                     */
+                    "Cache-Control"?: string;
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ArticleEnvelope"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["InvalidBody"];
+            428: components["responses"]["PreconditionRequired"];
+            429: components["responses"]["TooManyRequests"];
         };
     };
     listArticleSections: {
@@ -2762,6 +3810,7 @@ export interface operations {
             };
             304: components["responses"]["NotModified"];
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             405: components["responses"]["MethodNotAllowed"];
         };
@@ -2803,6 +3852,7 @@ export interface operations {
             };
             304: components["responses"]["NotModified"];
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             405: components["responses"]["MethodNotAllowed"];
         };
@@ -2845,8 +3895,54 @@ export interface operations {
             };
             304: components["responses"]["NotModified"];
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             405: components["responses"]["MethodNotAllowed"];
+        };
+    };
+    addArticleQuestion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The article: its numeric id or its slug. */
+                ref: components["parameters"]["ArticleRef"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["QuestionInput"];
+            };
+        };
+        responses: {
+            /** @description Created, with its ETag and Location. */
+            201: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    /**
+                     * @description Always `private, no-store`: an editor's answer.
+                     * @example private, no-store
+                     */
+                    "Cache-Control"?: string;
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    Location: components["headers"]["Location"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QuestionEnvelope"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["InvalidBody"];
+            429: components["responses"]["TooManyRequests"];
         };
     };
     listArticleGlossary: {
@@ -2887,8 +3983,54 @@ export interface operations {
             };
             304: components["responses"]["NotModified"];
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             405: components["responses"]["MethodNotAllowed"];
+        };
+    };
+    addArticleTerm: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The article: its numeric id or its slug. */
+                ref: components["parameters"]["ArticleRef"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GlossaryEntryInput"];
+            };
+        };
+        responses: {
+            /** @description Created, with its ETag and Location. */
+            201: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    /**
+                     * @description Always `private, no-store`: an editor's answer.
+                     * @example private, no-store
+                     */
+                    "Cache-Control"?: string;
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    Location: components["headers"]["Location"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GlossaryTermEnvelope"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["InvalidBody"];
+            429: components["responses"]["TooManyRequests"];
         };
     };
     listArticleSources: {
@@ -2929,8 +4071,54 @@ export interface operations {
             };
             304: components["responses"]["NotModified"];
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             405: components["responses"]["MethodNotAllowed"];
+        };
+    };
+    addArticleSource: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The article: its numeric id or its slug. */
+                ref: components["parameters"]["ArticleRef"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SourceInput"];
+            };
+        };
+        responses: {
+            /** @description Created, with its ETag and Location. */
+            201: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    /**
+                     * @description Always `private, no-store`: an editor's answer.
+                     * @example private, no-store
+                     */
+                    "Cache-Control"?: string;
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    Location: components["headers"]["Location"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SourceEnvelope"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["InvalidBody"];
+            429: components["responses"]["TooManyRequests"];
         };
     };
     listGlossaryTerms: {
@@ -2976,6 +4164,7 @@ export interface operations {
             };
             304: components["responses"]["NotModified"];
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             405: components["responses"]["MethodNotAllowed"];
         };
@@ -3013,8 +4202,130 @@ export interface operations {
             };
             304: components["responses"]["NotModified"];
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             405: components["responses"]["MethodNotAllowed"];
+        };
+    };
+    replaceTerm: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The ETag of the item's GET (as last read); `*` matches any. Without it 428, when stale 412 and nothing is written. */
+                "If-Match": components["parameters"]["IfMatch"];
+            };
+            path: {
+                /** @description The glossary term: its numeric id or its slug. */
+                ref: components["parameters"]["GlossaryTermRef"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TermInput"];
+            };
+        };
+        responses: {
+            /** @description The term as its GET returns it. */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    /**
+                     * @description Always `private, no-store`: an editor's answer.
+                     * @example private, no-store
+                     */
+                    "Cache-Control"?: string;
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GlossaryTermEnvelope"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["InvalidBody"];
+            428: components["responses"]["PreconditionRequired"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    deleteTerm: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The ETag of the item's GET (as last read); `*` matches any. Without it 428, when stale 412 and nothing is written. */
+                "If-Match": components["parameters"]["IfMatch"];
+            };
+            path: {
+                /** @description The glossary term: its numeric id or its slug. */
+                ref: components["parameters"]["GlossaryTermRef"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: components["responses"]["Deleted"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            412: components["responses"]["PreconditionFailed"];
+            428: components["responses"]["PreconditionRequired"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    updateTerm: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The ETag of the item's GET (as last read); `*` matches any. Without it 428, when stale 412 and nothing is written. */
+                "If-Match": components["parameters"]["IfMatch"];
+            };
+            path: {
+                /** @description The glossary term: its numeric id or its slug. */
+                ref: components["parameters"]["GlossaryTermRef"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TermPatch"];
+                "application/merge-patch+json": components["schemas"]["TermPatch"];
+            };
+        };
+        responses: {
+            /** @description The term as its GET returns it. */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    /**
+                     * @description Always `private, no-store`: an editor's answer.
+                     * @example private, no-store
+                     */
+                    "Cache-Control"?: string;
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GlossaryTermEnvelope"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["InvalidBody"];
+            428: components["responses"]["PreconditionRequired"];
+            429: components["responses"]["TooManyRequests"];
         };
     };
     listQuestions: {
@@ -3058,6 +4369,7 @@ export interface operations {
             };
             304: components["responses"]["NotModified"];
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             405: components["responses"]["MethodNotAllowed"];
         };
@@ -3095,8 +4407,130 @@ export interface operations {
             };
             304: components["responses"]["NotModified"];
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             405: components["responses"]["MethodNotAllowed"];
+        };
+    };
+    replaceQuestion: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The ETag of the item's GET (as last read); `*` matches any. Without it 428, when stale 412 and nothing is written. */
+                "If-Match": components["parameters"]["IfMatch"];
+            };
+            path: {
+                /** @description Numeric id of the question. */
+                id: components["parameters"]["QuestionId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["QuestionInput"];
+            };
+        };
+        responses: {
+            /** @description The question as its GET returns it. */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    /**
+                     * @description Always `private, no-store`: an editor's answer.
+                     * @example private, no-store
+                     */
+                    "Cache-Control"?: string;
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QuestionEnvelope"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["InvalidBody"];
+            428: components["responses"]["PreconditionRequired"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    deleteQuestion: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The ETag of the item's GET (as last read); `*` matches any. Without it 428, when stale 412 and nothing is written. */
+                "If-Match": components["parameters"]["IfMatch"];
+            };
+            path: {
+                /** @description Numeric id of the question. */
+                id: components["parameters"]["QuestionId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: components["responses"]["Deleted"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            412: components["responses"]["PreconditionFailed"];
+            428: components["responses"]["PreconditionRequired"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    updateQuestion: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The ETag of the item's GET (as last read); `*` matches any. Without it 428, when stale 412 and nothing is written. */
+                "If-Match": components["parameters"]["IfMatch"];
+            };
+            path: {
+                /** @description Numeric id of the question. */
+                id: components["parameters"]["QuestionId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["QuestionPatch"];
+                "application/merge-patch+json": components["schemas"]["QuestionPatch"];
+            };
+        };
+        responses: {
+            /** @description The question as its GET returns it. */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    /**
+                     * @description Always `private, no-store`: an editor's answer.
+                     * @example private, no-store
+                     */
+                    "Cache-Control"?: string;
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QuestionEnvelope"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["InvalidBody"];
+            428: components["responses"]["PreconditionRequired"];
+            429: components["responses"]["TooManyRequests"];
         };
     };
     listSources: {
@@ -3138,6 +4572,7 @@ export interface operations {
             };
             304: components["responses"]["NotModified"];
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             405: components["responses"]["MethodNotAllowed"];
         };
@@ -3175,8 +4610,130 @@ export interface operations {
             };
             304: components["responses"]["NotModified"];
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             405: components["responses"]["MethodNotAllowed"];
+        };
+    };
+    replaceSource: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The ETag of the item's GET (as last read); `*` matches any. Without it 428, when stale 412 and nothing is written. */
+                "If-Match": components["parameters"]["IfMatch"];
+            };
+            path: {
+                /** @description Numeric id of the source. */
+                id: components["parameters"]["SourceId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SourceInput"];
+            };
+        };
+        responses: {
+            /** @description The source as its GET returns it. */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    /**
+                     * @description Always `private, no-store`: an editor's answer.
+                     * @example private, no-store
+                     */
+                    "Cache-Control"?: string;
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SourceEnvelope"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["InvalidBody"];
+            428: components["responses"]["PreconditionRequired"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    deleteSource: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The ETag of the item's GET (as last read); `*` matches any. Without it 428, when stale 412 and nothing is written. */
+                "If-Match": components["parameters"]["IfMatch"];
+            };
+            path: {
+                /** @description Numeric id of the source. */
+                id: components["parameters"]["SourceId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: components["responses"]["Deleted"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            412: components["responses"]["PreconditionFailed"];
+            428: components["responses"]["PreconditionRequired"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    updateSource: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The ETag of the item's GET (as last read); `*` matches any. Without it 428, when stale 412 and nothing is written. */
+                "If-Match": components["parameters"]["IfMatch"];
+            };
+            path: {
+                /** @description Numeric id of the source. */
+                id: components["parameters"]["SourceId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SourcePatch"];
+                "application/merge-patch+json": components["schemas"]["SourcePatch"];
+            };
+        };
+        responses: {
+            /** @description The source as its GET returns it. */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    /**
+                     * @description Always `private, no-store`: an editor's answer.
+                     * @example private, no-store
+                     */
+                    "Cache-Control"?: string;
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SourceEnvelope"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["InvalidBody"];
+            428: components["responses"]["PreconditionRequired"];
+            429: components["responses"]["TooManyRequests"];
         };
     };
     getOpenApiJson: {
@@ -3270,7 +4827,10 @@ export interface operations {
     getReader: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `ETag` of the copy you have. If it is still current the answer is `304 Not Modified` with no body: keep using your copy. Leave it empty in "Try it out" to get the whole answer. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -3279,13 +4839,105 @@ export interface operations {
             /** @description The page. */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
+                    /**
+                     * @description The page may be cached for five minutes.
+                     * @example public, max-age=300
+                     */
+                    "Cache-Control"?: string;
+                    /** @description Only the page's own inline script and style, fetches to this origin and a data URL icon. */
+                    "Content-Security-Policy"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "text/html": string;
                 };
             };
+            304: components["responses"]["NotModified"];
             405: components["responses"]["MethodNotAllowed"];
+        };
+    };
+    redirectReader: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Permanent Redirect: the page is at `/reader/`. */
+            308: {
+                headers: {
+                    /**
+                     * @description The page's path.
+                     * @example /reader/
+                     */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            405: components["responses"]["MethodNotAllowed"];
+        };
+    };
+    importDocument: {
+        parameters: {
+            query?: {
+                /** @description `true`: parse only and answer the document as read (the keys of `flask seed --dry-run --json`); nothing is written. */
+                dry_run?: components["parameters"]["DryRun"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "text/plain": string;
+                "multipart/form-data": {
+                    /** Format: binary */
+                    file: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Updated or unchanged (`ImportEnvelope`, with Location), or with `dry_run=true` the parsed document. */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportEnvelope"] | components["schemas"]["ParsedDocumentEnvelope"];
+                };
+            };
+            /** @description Created: the article as an editor's GET returns it, and the importer's warnings. */
+            201: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    /**
+                     * @description Always `private, no-store`: an editor's answer.
+                     * @example private, no-store
+                     */
+                    "Cache-Control"?: string;
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    Location: components["headers"]["Location"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportEnvelope"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["InvalidBody"];
+            429: components["responses"]["TooManyRequests"];
         };
     };
 }
