@@ -87,13 +87,22 @@ def self_url(**changes: Any) -> str:
 
 
 def list_response(
-    items: Sequence[dict[str, Any]], page: Page, *, modified: str | None = None
+    items: Sequence[dict[str, Any]],
+    page: Page,
+    *,
+    modified: str | None = None,
+    meta: dict[str, Any] | None = None,
 ) -> Response:
     """The list envelope of DESIGN.md, with the next page in body and Link header alike."""
     next_url = self_url(cursor=page.next_cursor) if page.next_cursor else None
     payload = {
         "data": list(items),
-        "meta": {"total": page.total, "limit": page.limit, "next_cursor": page.next_cursor},
+        "meta": {
+            "total": page.total,
+            "limit": page.limit,
+            "next_cursor": page.next_cursor,
+            **(meta or {}),
+        },
         "links": {"self": self_url(), "next": next_url},
     }
     headers = {"Link": f'<{next_url}>; rel="next"'} if next_url else None

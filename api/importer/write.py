@@ -120,6 +120,14 @@ def _log_article_write(
             action = "published" if visible else "unpublished"
             writes.log_change(db, "article", article_id, action, now)
     after = writes.child_snapshot(db, article_id)
+    if existing is not None and (
+        # Its parts appear or vanish with it; a term's page lists its articles by title.
+        visible != _publicly_visible(existing["status"], existing["published_at"], now)
+        or (stored["title"], stored["slug"]) != (existing["title"], existing["slug"])
+    ):
+        for kind, now_rows in after.items():
+            for item_id in now_rows.keys() & (before or {}).get(kind, {}).keys():
+                writes.log_change(db, kind, item_id, "updated", now)
     for kind, now_rows in after.items():
         old_rows = (before or {}).get(kind, {})
         for item_id in old_rows.keys() - now_rows.keys():

@@ -38,9 +38,10 @@ def register_blueprints(app: Flask) -> None:
         questions,
         reader,
         sources,
+        sync,
     )
 
-    for module in (issues, articles, glossary, questions, sources, imports):
+    for module in (issues, articles, glossary, questions, sources, imports, sync):
         app.register_blueprint(module.bp, url_prefix=API_PREFIX)
     app.register_blueprint(index.bp)
     app.register_blueprint(health.bp)

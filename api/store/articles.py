@@ -46,7 +46,7 @@ def _article_columns(fmt: str) -> str:
     )
 
 
-def _visible_articles(fmt: str) -> Query:
+def visible_articles(fmt: str) -> Query:
     return Query(_article_columns(fmt), "articles a").filter(VISIBLE_ARTICLE)
 
 
@@ -69,7 +69,7 @@ def list_articles(
     cursor: str | None,
     fmt: str = "text",
 ) -> Page:
-    query = _visible_articles(fmt)
+    query = visible_articles(fmt)
     if filters.issue is not None:
         clause, params = issue_clause(filters.issue, "issue")
         query.filter(f"a.issue_id IN (SELECT i.id FROM issues i WHERE {clause})", **params)
@@ -102,7 +102,7 @@ def list_articles(
 
 def get_article(db: Database, ref: str, fmt: str = "text") -> dict[str, Any] | None:
     clause, params = ref_clause("a", ref, "ref")
-    return one(db, *_visible_articles(fmt).filter(clause, **params).sql())
+    return one(db, *visible_articles(fmt).filter(clause, **params).sql())
 
 
 def resolve_article_id(db: Database, ref: str) -> int | None:
@@ -114,7 +114,7 @@ def resolve_article_id(db: Database, ref: str) -> int | None:
 
 
 def articles_of_issue(db: Database, issue_id: int, fmt: str = "text") -> list[dict[str, Any]]:
-    query = _visible_articles(fmt).filter("a.issue_id = :issue_id", issue_id=issue_id)
+    query = visible_articles(fmt).filter("a.issue_id = :issue_id", issue_id=issue_id)
     return rows(db, *query.sql(" ORDER BY a.position, a.id"))
 
 

@@ -56,7 +56,7 @@ class TermFilters:
     article: str | None = None  # id or slug
 
 
-def _visible_terms() -> Query:
+def visible_terms() -> Query:
     # A term shows only while a visible article uses it.
     return Query(_TERM_COLUMNS, "terms t").filter(f"EXISTS (SELECT 1 {_VISIBLE_USES})")
 
@@ -69,7 +69,7 @@ def list_terms(
     limit: int,
     cursor: str | None,
 ) -> Page:
-    query = _visible_terms()
+    query = visible_terms()
     for name, value in (("letter", filters.letter), ("prefix", filters.prefix)):
         if value:
             # Against the slug too, so "cold w" finds "Cold War" (slug cold-war).
@@ -99,7 +99,7 @@ def article_terms(db: Database, article_id: int, *, limit: int, cursor: str | No
 
 def get_term(db: Database, ref: str) -> dict[str, Any] | None:
     clause, params = ref_clause("t", ref, "ref")
-    query = _visible_terms().filter(clause, **params)
+    query = visible_terms().filter(clause, **params)
     term = one(db, *query.sql())
     if term is None:
         return None

@@ -33,7 +33,7 @@ _COLUMNS = (
 )
 
 
-def _visible_issues() -> Query:
+def visible_issues() -> Query:
     # An edition shows once something in it is published: no empty shells in the app.
     return (
         Query(_COLUMNS, "issues i")
@@ -46,14 +46,14 @@ def list_issues(
     db: Database, *, sort: list[tuple[str, bool]], limit: int, cursor: str | None
 ) -> Page:
     keys = sort_keys(sort, ISSUE_SORTS, "i.id")
-    return paginate(db, _visible_issues(), keys, limit=limit, cursor=cursor)
+    return paginate(db, visible_issues(), keys, limit=limit, cursor=cursor)
 
 
 def issues_by_id(db: Database, ids: set[int]) -> dict[int, dict[str, Any]]:
     if not ids:
         return {}
     marks = ", ".join(f":id{n}" for n in range(len(ids)))
-    query = _visible_issues().filter(
+    query = visible_issues().filter(
         f"i.id IN ({marks})", **{f"id{n}": issue_id for n, issue_id in enumerate(sorted(ids))}
     )
     return {row["id"]: row for row in rows(db, *query.sql())}
@@ -67,7 +67,7 @@ def issue_clause(ref: str, name: str) -> tuple[str, dict[str, Any]]:
     """`i.id` matching an issue reference: an id, a slug, or `latest`, the newest visible
     issue (a slug is never `latest`: it is reserved)."""
     if ref == LATEST:
-        newest = _visible_issues()
+        newest = visible_issues()
         newest.select = "i.id"
         sql, params = newest.sql(_NEWEST_FIRST + " LIMIT 1")
         return f"i.id = ({sql})", params
@@ -76,7 +76,7 @@ def issue_clause(ref: str, name: str) -> tuple[str, dict[str, Any]]:
 
 def get_issue(db: Database, ref: str) -> dict[str, Any] | None:
     clause, params = issue_clause(ref, "ref")
-    return one(db, *_visible_issues().filter(clause, **params).sql())
+    return one(db, *visible_issues().filter(clause, **params).sql())
 
 
 def latest_issue(db: Database) -> dict[str, Any] | None:

@@ -29,7 +29,7 @@ class QuestionFilters:
     issue: str | None = None  # id or slug
 
 
-def _visible_questions() -> Query:
+def visible_questions() -> Query:
     return Query(QUESTION_COLUMNS, "questions q JOIN articles a ON a.id = q.article_id").filter(
         VISIBLE_ARTICLE
     )
@@ -38,7 +38,7 @@ def _visible_questions() -> Query:
 def list_questions(
     db: Database, filters: QuestionFilters, *, limit: int, cursor: str | None
 ) -> Page:
-    query = _visible_questions()
+    query = visible_questions()
     keys = [SortKey("id", "q.id")]
     if filters.kind:
         query.filter(
@@ -57,5 +57,5 @@ def list_questions(
 
 
 def get_question(db: Database, question_id: int) -> dict[str, Any] | None:
-    row = one(db, *_visible_questions().filter("q.id = :id", id=question_id).sql())
+    row = one(db, *visible_questions().filter("q.id = :id", id=question_id).sql())
     return shape_question(row) if row else None

@@ -22,14 +22,14 @@ class SourceFilters:
     article: str | None = None  # id or slug
 
 
-def _visible_sources() -> Query:
+def visible_sources() -> Query:
     return Query(SOURCE_COLUMNS, "sources s JOIN articles a ON a.id = s.article_id").filter(
         VISIBLE_ARTICLE
     )
 
 
 def list_sources(db: Database, filters: SourceFilters, *, limit: int, cursor: str | None) -> Page:
-    query = _visible_sources()
+    query = visible_sources()
     keys = [SortKey("id", "s.id")]
     if filters.domain:
         query.filter("s.domain = :domain", domain=filters.domain.lower().removeprefix("www."))
@@ -41,4 +41,4 @@ def list_sources(db: Database, filters: SourceFilters, *, limit: int, cursor: st
 
 
 def get_source(db: Database, source_id: int) -> dict[str, Any] | None:
-    return one(db, *_visible_sources().filter("s.id = :id", id=source_id).sql())
+    return one(db, *visible_sources().filter("s.id = :id", id=source_id).sql())

@@ -26,7 +26,7 @@ def find_article(db: Database, slug: str) -> dict[str, Any] | None:
     )
 
 
-_STATE = "id, slug, issue_id, content_hash, body_hash, status, published_at, deleted_at"
+_STATE = "id, slug, title, issue_id, content_hash, body_hash, status, published_at, deleted_at"
 
 
 def find_article_by_id(db: Database, article_id: int) -> dict[str, Any]:
