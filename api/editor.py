@@ -123,8 +123,9 @@ def _bare(tag: str) -> str:
     return tag.split(":", 1)[0]
 
 
-def require_if_match(current: dict[str, Any]) -> None:
-    """`If-Match` must name the ETag of the item's GET representation as it is now."""
+def require_if_match(current: dict[str, Any], *also: Callable[[], dict[str, Any]]) -> None:
+    """`If-Match` must name the ETag of the item's GET representation as it is now (or of
+    another one `also` builds: an article read with every part included)."""
     header = request.headers.get("If-Match")
     if header is None:
         raise PreconditionRequired(
@@ -134,8 +135,10 @@ def require_if_match(current: dict[str, Any]) -> None:
     tags = parse_etags(header)
     if tags.star_tag:
         return
-    current_tag = etag_of({"data": current})
-    if current_tag not in {_bare(t) for t in tags.as_set()}:
+    sent = {_bare(t) for t in tags.as_set()}
+    if etag_of({"data": current}) not in sent and not any(
+        etag_of({"data": build()}) in sent for build in also
+    ):
         raise PreconditionFailed(
             "The item changed since you read it (its ETag is no longer the one you sent):"
             " GET it again, re-apply your edit and retry."
@@ -249,7 +252,7 @@ def replace_article(ref: str, data: dict[str, Any], *, patch: bool = False) -> R
         article_id = find_article(ref)
         current = article_view(article_id)
         assert current is not None
-        require_if_match(current)
+        require_if_match(current, lambda: article_full(article_id))
         if patch:
             data = merge_patch(article_full(article_id), data)
         owned_unchanged(data, current, ARTICLE_SERVER_FIELDS)

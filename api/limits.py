@@ -12,7 +12,7 @@ from __future__ import annotations
 import time
 from typing import cast
 
-from flask import Blueprint, Flask, g
+from flask import Blueprint, Flask, Response, g
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from limits import parse
@@ -54,12 +54,21 @@ class AuthFailures:
         self._window.hit(self._limit, "auth-failures", get_remote_address())
 
 
+def _retry_after_only_when_refused(response: Response) -> Response:
+    if response.status_code not in (429, 503):
+        response.headers.pop("Retry-After", None)
+    return response
+
+
 def init_limits(app: Flask) -> None:
     """After the blueprints and the authentication hook: writes are counted per key."""
     app.config.setdefault("RATELIMIT_HEADER_LIMIT", "RateLimit-Limit")
     app.config.setdefault("RATELIMIT_HEADER_REMAINING", "RateLimit-Remaining")
     app.config.setdefault("RATELIMIT_HEADER_RESET", "RateLimit-Reset")
     app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
+    # Registered first, so it runs after Flask-Limiter's own hook, which adds Retry-After
+    # to every limited answer: only a 429 says when to retry.
+    app.after_request(_retry_after_only_when_refused)
     limiter = Limiter(key_func=_caller_key, headers_enabled=True)
     limiter.init_app(app)
     writes = limiter.shared_limit(

@@ -53,11 +53,12 @@ def base_url() -> str:
 @lru_cache(maxsize=64)
 def _path_template(app: Flask, endpoint: str, names: tuple[str, ...]) -> str:
     """The route's path with `{name}` holes, built once per app through url_for."""
+    # Numbers, not words, fill the holes: an <int:…> converter takes nothing else.
+    holes: dict[str, Any] = {name: 7_310_000_000_000 + i for i, name in enumerate(names)}
     with app.test_request_context():
-        holes: dict[str, Any] = {n: f"__{n}__" for n in names}
         path = url_for(endpoint, **holes)
-    for name in names:
-        path = path.replace(f"__{name}__", "{" + name + "}")
+    for name, hole in holes.items():
+        path = path.replace(str(hole), "{" + name + "}")
     return path
 
 

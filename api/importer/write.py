@@ -114,7 +114,10 @@ def _log_article_write(
             writes.log_change(db, "article", article_id, "published", now)
     else:
         was_visible = _publicly_visible(existing["status"], existing["published_at"], now)
-        if stored["body_hash"] != existing["body_hash"]:
+        # A change of status alone is publishing or unpublishing, not an update; a new
+        # date on an article that stays visible (or hidden) is one.
+        redated = stored["published_at"] != existing["published_at"] and visible == was_visible
+        if stored["body_hash"] != existing["body_hash"] or redated:
             writes.log_change(db, "article", article_id, "updated", now)
         if visible != was_visible:
             action = "published" if visible else "unpublished"
