@@ -413,34 +413,41 @@ def targets(found: dict[str, Result], seeding: dict, rss: list[float], pages: in
     def check(text: str, value: float, goal: str, met: bool | None) -> None:
         checks.append({"target": text, "value": round(value, 3), "goal": goal, "met": met})
 
-    hot = rate("ours: article, hot")
-    check("article hot / nginx", hot / rate("nginx: same bytes, static"), "≥ 0.15", None)
-    check("article hot / Datasette row", hot / rate("datasette: row JSON, hot"), "≥ 15", None)
-    check(
+    def versus(text: str, ours: str, peer: str, goal: str) -> None:
+        # req/s decides, as the issue states it; the CPU ratio (peer's CPU µs per request
+        # over ours) is the steadier figure on a loaded machine and goes alongside.
+        check(text, rate(ours) / rate(peer), goal, None)
+        checks[-1]["cpu_ratio"] = round(found[peer].cpu_us / found[ours].cpu_us, 3)
+
+    versus("article hot / nginx", "ours: article, hot", "nginx: same bytes, static", "≥ 0.15")
+    versus("article hot / Datasette row", "ours: article, hot", "datasette: row JSON, hot", "≥ 15")
+    versus(
         "article random / Datasette random row",
-        rate("ours: article, random") / rate("datasette: row JSON, random"),
+        "ours: article, random",
+        "datasette: row JSON, random",
         "≥ 6",
-        None,
     )
-    check(
+    versus(
         "list page 1 / Datasette trimmed list",
-        rate("ours: list page 1") / rate("datasette: trimmed list"),
+        "ours: list page 1",
+        "datasette: trimmed list",
         "≥ 20",
-        None,
     )
     for kind in ("rare", "common"):
         ours = found[f"ours: search, {kind} term"]
-        check(
+        versus(
             f"search {kind} / Datasette FTS search",
-            ours.req_s / rate(f"datasette: FTS search, {kind} term"),
+            f"ours: search, {kind} term",
+            f"datasette: FTS search, {kind} term",
             "≥ 10",
-            None,
         )
         check(f"search {kind} p99 (ms)", ours.p99_ms, "≤ 50", ours.p99_ms <= 50)
     cpu_304 = found["ours: article, 304"].cpu_us / found["ours: article, hot"].cpu_us
     check("304 CPU / 200 CPU", cpu_304, "≤ 0.333", cpu_304 <= 1 / 3)
     deep = rate("ours: list page 1") / rate(f"ours: list page {pages}")
     check(f"page 1 req/s / page {pages} req/s", deep, "≤ 1.2", deep <= 1.2)
+    deep_cpu = found[f"ours: list page {pages}"].cpu_us / found["ours: list page 1"].cpu_us
+    check(f"page {pages} CPU µs / page 1 CPU µs", deep_cpu, "≤ 1.2", deep_cpu <= 1.2)
     check("seeding documents/s", seeding["docs_per_s"], "≥ 500", seeding["docs_per_s"] >= 500)
     per_cpu = seeding.get("docs_per_cpu_s", 0.0)
     check("seeding documents per CPU second", per_cpu, "≥ 500", per_cpu >= 500)
@@ -581,7 +588,8 @@ def main() -> None:
     print("\ntargets:")
     for item in checks:
         mark = {True: "met", False: "NOT MET", None: "n/a"}[item["met"]]
-        print(f"  {item['target']:<52} {item['value']:>10} {item['goal']:>8}  {mark}")
+        cpu = f"   (CPU ratio {item['cpu_ratio']})" if "cpu_ratio" in item else ""
+        print(f"  {item['target']:<52} {item['value']:>10} {item['goal']:>8}  {mark}{cpu}")
     if candidates:
         print("\nWSGI servers, same app and database, best of the rounds:")
         print_candidates(candidates)
