@@ -18,7 +18,7 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/activate
 
 serve: $(VENV)/.installed  ## set up, seed an empty database, serve on 127.0.0.1:5000
 	$(BIN)/flask seed --if-empty
-	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers 2 --access-logfile - 'api:create_app()'
+	PATH="$(CURDIR)/$(BIN):$$PATH" HOST=$(HOST) PORT=$(PORT) sh -c "exec $$(sed -n 's/^web: *//p' Procfile)"
 
 test: $(VENV)/.installed  ## set up with dev tools, lint, type-check, run the suite, check the TypeScript SDK
 	$(BIN)/ruff check api tests bench scripts
@@ -34,8 +34,12 @@ sdk-check:  ## TypeScript SDK: npm ci, types in step with openapi.yaml, tsc --st
 fuzz: $(VENV)/.installed  ## heavier schemathesis run over every operation
 	FUZZ_EXAMPLES=2000 $(BIN)/pytest -n auto tests/test_fuzz.py
 
-bench: $(VENV)/.installed  ## speed figures, measured in one run
-	$(BIN)/python bench/run.py
+bench: $(VENV)/.installed  ## speed against Datasette and nginx in one run (ARTICLES=100000: scale)
+	@command -v wrk >/dev/null && test -x /usr/sbin/nginx || \
+		{ $$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get update -qq && \
+		  $$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get install -y -qq --no-install-recommends wrk nginx-light; }
+	$(BIN)/pip install --quiet -e ".[bench]"
+	ARTICLES=$${ARTICLES:-10000} $(BIN)/python bench/run.py
 
 seed: $(VENV)/.installed
 	$(BIN)/flask seed
