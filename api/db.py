@@ -13,6 +13,7 @@ import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 from flask import current_app
@@ -203,3 +204,144 @@ def m001_initial_schema(db: Database) -> None:
     # wording is indexed with its article (body_text), never on its own, so a draft's
     # definition cannot be found through a shared index.
     db["articles"].enable_fts(["title", "lede", "body_text"], create_triggers=True)
+
+
+# Search (m010) ---------------------------------------------------------------------------
+# One row per searchable item in search_docs, kept in step by triggers on the content
+# tables, so every writer is covered; search_index is its porter-stemmed FTS5 index
+# (external content: the text is stored once, in search_docs). Rows carry the article they
+# belong to, so a query filters them with the article visibility test: a glossary term is
+# indexed once per article that uses it, with that article's wording, and so can only be
+# found through a visible article's use (a draft's rewording stays private).
+#   article     title, lede, body_text (everything a reader can search for in it)
+#   background  a Background Information section: heading, "label: text" items
+#   term        an article's use of a Key Term: term, definition
+#   question    a debate/essay question: its text
+SEARCH_COLUMNS = ("title", "summary", "body")
+_BACKGROUND_ITEMS = (
+    "(SELECT COALESCE(group_concat(json_extract(value, '$.label') || ': '"
+    " || json_extract(value, '$.text'), char(10)), '') FROM json_each({row}.content))"
+)
+
+
+@dataclass(frozen=True)
+class _SearchSource:
+    """How one content table's rows become search_docs rows; SQL with `{row}` for new/old."""
+
+    when: str
+    type: str
+    item_id: str
+    article_id: str
+    texts: tuple[str, str, str]  # title, summary, body
+    columns: str  # an UPDATE of any other column leaves the index alone
+
+
+_SEARCH_SOURCES = {
+    "articles": _SearchSource(
+        "1",
+        "article",
+        "{row}.id",
+        "{row}.id",
+        ("{row}.title", "{row}.lede", "{row}.body_text"),
+        "id, title, lede, body_text",
+    ),
+    "sections": _SearchSource(
+        "{row}.kind = 'background'",
+        "background",
+        "{row}.id",
+        "{row}.article_id",
+        ("{row}.heading", "''", _BACKGROUND_ITEMS),
+        "id, article_id, kind, heading, content",
+    ),
+    "article_terms": _SearchSource(
+        "1",
+        "term",
+        "{row}.term_id",
+        "{row}.article_id",
+        ("{row}.term", "{row}.definition", "''"),
+        "article_id, term_id, term, definition",
+    ),
+    "questions": _SearchSource(
+        "1",
+        "question",
+        "{row}.id",
+        "{row}.article_id",
+        ("''", "{row}.text", "''"),
+        "id, article_id, text",
+    ),
+}
+
+
+def _search_doc_sql(source: _SearchSource, row: str) -> tuple[str, str, str]:
+    """(condition, SELECT of the row's search_docs values, DELETE of its doc) for `row`."""
+
+    def sql(expression: str) -> str:
+        return expression.format(row=row)
+
+    select = (
+        f"SELECT '{source.type}', {sql(source.item_id)}, {sql(source.article_id)},"
+        f" {', '.join(sql(t) for t in source.texts)}"
+    )
+    delete = (
+        f"DELETE FROM search_docs WHERE type = '{source.type}'"
+        f" AND item_id = {sql(source.item_id)} AND article_id = {sql(source.article_id)}"
+    )
+    return sql(source.when), select, delete
+
+
+@migrations()
+def m010_search_index(db: Database) -> None:
+    db.execute(
+        """CREATE TABLE search_docs (
+            id INTEGER PRIMARY KEY,
+            type TEXT NOT NULL CHECK (type IN ('article', 'background', 'term', 'question')),
+            item_id INTEGER NOT NULL,
+            article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            title TEXT NOT NULL,
+            summary TEXT NOT NULL,
+            body TEXT NOT NULL,
+            UNIQUE (type, item_id, article_id)
+        )"""
+    )
+    db.execute("CREATE INDEX search_docs_article ON search_docs (article_id)")
+    columns = ", ".join(SEARCH_COLUMNS)
+    old = ", ".join(f"old.{c}" for c in SEARCH_COLUMNS)
+    new = ", ".join(f"new.{c}" for c in SEARCH_COLUMNS)
+    db.execute(
+        f"CREATE VIRTUAL TABLE search_index USING fts5({columns}, content='search_docs',"
+        " content_rowid='id', tokenize='porter unicode61 remove_diacritics 2', prefix='2 3')"
+    )
+    delete_entry = (
+        f"INSERT INTO search_index (search_index, rowid, {columns})"
+        f" VALUES ('delete', old.id, {old})"
+    )
+    insert_entry = f"INSERT INTO search_index (rowid, {columns}) VALUES (new.id, {new})"
+    for event, body in (
+        ("INSERT", [insert_entry]),
+        ("DELETE", [delete_entry]),
+        ("UPDATE", [delete_entry, insert_entry]),
+    ):
+        db.execute(
+            f"CREATE TRIGGER search_docs_{event.lower()} AFTER {event} ON search_docs BEGIN"
+            + "".join(f" {statement};" for statement in body)
+            + " END"
+        )
+    insert_doc = "INSERT INTO search_docs (type, item_id, article_id, title, summary, body)"
+    for table, source in _SEARCH_SOURCES.items():
+        new_when, new_select, _ = _search_doc_sql(source, "new")
+        old_when, _, old_delete = _search_doc_sql(source, "old")
+        db.execute(
+            f"CREATE TRIGGER {table}_search_insert AFTER INSERT ON {table}"
+            f" WHEN {new_when} BEGIN {insert_doc} {new_select}; END"
+        )
+        db.execute(
+            f"CREATE TRIGGER {table}_search_delete AFTER DELETE ON {table}"
+            f" WHEN {old_when} BEGIN {old_delete}; END"
+        )
+        # Delete then insert: a row's kind or keys may change, not only its text.
+        db.execute(
+            f"CREATE TRIGGER {table}_search_update AFTER UPDATE OF {source.columns} ON {table}"
+            f" BEGIN {old_delete} AND {old_when}; {insert_doc} {new_select} WHERE {new_when}; END"
+        )
+        when, select, _ = _search_doc_sql(source, "r")
+        db.execute(f"{insert_doc} {select} FROM {table} r WHERE {when}")
