@@ -15,9 +15,9 @@ def not_found(kind: str, ref: object) -> NoReturn:
 
 
 def register_blueprints(app: Flask) -> None:
-    from . import articles, docs, glossary, health, issues, questions, sources
+    from . import articles, docs, glossary, health, issues, questions, search, sources
 
-    for module in (issues, articles, glossary, questions, sources):
+    for module in (issues, articles, glossary, questions, sources, search):
         app.register_blueprint(module.bp, url_prefix="/v1")
     app.register_blueprint(health.bp)
     docs.init_app(app)
