@@ -74,6 +74,18 @@ def _search_dataset(db: Database) -> None:
             ],
             terms=[("Sanctions", "Trade penalties on ports."), ("Tariff", "A tax on imports.")],
         ),
+        # A title match against a short lede's mention: only column weights tell them apart.
+        _document(
+            5,
+            "echo",
+            title="Walrus Census Results Announced",
+            issue=1,
+            lede="Counting the animals on the ice took a whole season this year.",
+            paragraphs=["The count is done."],
+        ),
+        _document(
+            6, "foxtrot", title="Arctic Notes", issue=1, lede="A walrus.", paragraphs=["Ice."]
+        ),
         # A draft and a story scheduled for later: never found, whatever they say.
         _document(
             3,
@@ -126,6 +138,13 @@ def test_a_title_match_outranks_a_passing_body_mention(search_api: FlaskClient) 
     assert found(search_api, q="zeppelin") == [
         ("article", "/v1/articles/alpha"),
         ("article", "/v1/articles/bravo"),
+    ]
+
+
+def test_a_title_match_outranks_a_mention_in_a_short_lede(search_api: FlaskClient) -> None:
+    assert found(search_api, q="walrus") == [
+        ("article", "/v1/articles/echo"),
+        ("article", "/v1/articles/foxtrot"),
     ]
 
 
