@@ -207,12 +207,14 @@ def m001_initial_schema(db: Database) -> None:
 
 
 # Search (m010) ---------------------------------------------------------------------------
-# One row per searchable item in search_docs, kept in step by triggers on the content
-# tables, so every writer is covered; search_index is its porter-stemmed FTS5 index
-# (external content: the text is stored once, in search_docs). Rows carry the article they
-# belong to, so a query filters them with the article visibility test: a glossary term is
-# indexed once per article that uses it, with that article's wording, and so can only be
-# found through a visible article's use (a draft's rewording stays private).
+# One row per searchable item in search_docs (type, item, article: small rows, so a search
+# that matches tens of thousands of them reads few pages), its text in search_text, and
+# search_index, the porter-stemmed FTS5 index of that text (external content: stored once).
+# Triggers on the content tables keep all three in step, so every writer is covered.
+# Rows carry the article they belong to, so a query filters them with the article
+# visibility test: a glossary term is indexed once per article that uses it, with that
+# article's wording, and so can only be found through a visible article's use (a draft's
+# rewording stays private).
 #   article     title, lede, body_text (everything a reader can search for in it)
 #   background  a Background Information section: heading, "label: text" items
 #   term        an article's use of a Key Term: term, definition
@@ -226,7 +228,7 @@ _BACKGROUND_ITEMS = (
 
 @dataclass(frozen=True)
 class _SearchSource:
-    """How one content table's rows become search_docs rows; SQL with `{row}` for new/old."""
+    """How one content table's rows become search rows; SQL with `{row}` for new/old."""
 
     when: str
     type: str
@@ -234,6 +236,22 @@ class _SearchSource:
     article_id: str
     texts: tuple[str, str, str]  # title, summary, body
     columns: str  # an UPDATE of any other column leaves the index alone
+
+    def sql(self, row: str) -> dict[str, str]:
+        """Statements for one row of the content table, named `row` (new, old, an alias)."""
+        key = (
+            f"type = '{self.type}' AND item_id = {self.item_id} AND article_id = {self.article_id}"
+        ).format(row=row)
+        texts = ", ".join(t.format(row=row) for t in self.texts)
+        return {
+            "when": self.when.format(row=row),
+            "insert_doc": "INSERT INTO search_docs (type, item_id, article_id)"
+            f" SELECT '{self.type}', {self.item_id.format(row=row)},"
+            f" {self.article_id.format(row=row)}",
+            "insert_text": f"INSERT INTO search_text (id, {', '.join(SEARCH_COLUMNS)})"
+            f" SELECT (SELECT id FROM search_docs WHERE {key}), {texts}",
+            "delete": f"DELETE FROM search_docs WHERE {key}",
+        }
 
 
 _SEARCH_SOURCES = {
@@ -272,23 +290,6 @@ _SEARCH_SOURCES = {
 }
 
 
-def _search_doc_sql(source: _SearchSource, row: str) -> tuple[str, str, str]:
-    """(condition, SELECT of the row's search_docs values, DELETE of its doc) for `row`."""
-
-    def sql(expression: str) -> str:
-        return expression.format(row=row)
-
-    select = (
-        f"SELECT '{source.type}', {sql(source.item_id)}, {sql(source.article_id)},"
-        f" {', '.join(sql(t) for t in source.texts)}"
-    )
-    delete = (
-        f"DELETE FROM search_docs WHERE type = '{source.type}'"
-        f" AND item_id = {sql(source.item_id)} AND article_id = {sql(source.article_id)}"
-    )
-    return sql(source.when), select, delete
-
-
 @migrations()
 def m010_search_index(db: Database) -> None:
     db.execute(
@@ -297,20 +298,21 @@ def m010_search_index(db: Database) -> None:
             type TEXT NOT NULL CHECK (type IN ('article', 'background', 'term', 'question')),
             item_id INTEGER NOT NULL,
             article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
-            title TEXT NOT NULL,
-            summary TEXT NOT NULL,
-            body TEXT NOT NULL,
             UNIQUE (type, item_id, article_id)
         )"""
     )
     db.execute("CREATE INDEX search_docs_article ON search_docs (article_id)")
     columns = ", ".join(SEARCH_COLUMNS)
-    old = ", ".join(f"old.{c}" for c in SEARCH_COLUMNS)
-    new = ", ".join(f"new.{c}" for c in SEARCH_COLUMNS)
     db.execute(
-        f"CREATE VIRTUAL TABLE search_index USING fts5({columns}, content='search_docs',"
+        f"CREATE TABLE search_text (id INTEGER PRIMARY KEY,"
+        f" {', '.join(f'{c} TEXT NOT NULL' for c in SEARCH_COLUMNS)})"
+    )
+    db.execute(
+        f"CREATE VIRTUAL TABLE search_index USING fts5({columns}, content='search_text',"
         " content_rowid='id', tokenize='porter unicode61 remove_diacritics 2', prefix='2 3')"
     )
+    old = ", ".join(f"old.{c}" for c in SEARCH_COLUMNS)
+    new = ", ".join(f"new.{c}" for c in SEARCH_COLUMNS)
     delete_entry = (
         f"INSERT INTO search_index (search_index, rowid, {columns})"
         f" VALUES ('delete', old.id, {old})"
@@ -322,26 +324,33 @@ def m010_search_index(db: Database) -> None:
         ("UPDATE", [delete_entry, insert_entry]),
     ):
         db.execute(
-            f"CREATE TRIGGER search_docs_{event.lower()} AFTER {event} ON search_docs BEGIN"
+            f"CREATE TRIGGER search_text_{event.lower()} AFTER {event} ON search_text BEGIN"
             + "".join(f" {statement};" for statement in body)
             + " END"
         )
-    insert_doc = "INSERT INTO search_docs (type, item_id, article_id, title, summary, body)"
+    # Whatever removes a doc (a trigger below, the cascade from articles) removes its text.
+    db.execute(
+        "CREATE TRIGGER search_docs_delete AFTER DELETE ON search_docs"
+        " BEGIN DELETE FROM search_text WHERE id = old.id; END"
+    )
     for table, source in _SEARCH_SOURCES.items():
-        new_when, new_select, _ = _search_doc_sql(source, "new")
-        old_when, _, old_delete = _search_doc_sql(source, "old")
+        new_row, old_row = source.sql("new"), source.sql("old")
         db.execute(
             f"CREATE TRIGGER {table}_search_insert AFTER INSERT ON {table}"
-            f" WHEN {new_when} BEGIN {insert_doc} {new_select}; END"
+            f" WHEN {new_row['when']} BEGIN"
+            f" {new_row['insert_doc']}; {new_row['insert_text']}; END"
         )
         db.execute(
             f"CREATE TRIGGER {table}_search_delete AFTER DELETE ON {table}"
-            f" WHEN {old_when} BEGIN {old_delete}; END"
+            f" WHEN {old_row['when']} BEGIN {old_row['delete']}; END"
         )
         # Delete then insert: a row's kind or keys may change, not only its text.
         db.execute(
             f"CREATE TRIGGER {table}_search_update AFTER UPDATE OF {source.columns} ON {table}"
-            f" BEGIN {old_delete} AND {old_when}; {insert_doc} {new_select} WHERE {new_when}; END"
+            f" BEGIN {old_row['delete']} AND {old_row['when']};"
+            f" {new_row['insert_doc']} WHERE {new_row['when']};"
+            f" {new_row['insert_text']} WHERE {new_row['when']}; END"
         )
-        when, select, _ = _search_doc_sql(source, "r")
-        db.execute(f"{insert_doc} {select} FROM {table} r WHERE {when}")
+        row = source.sql("r")
+        db.execute(f"{row['insert_doc']} FROM {table} r WHERE {row['when']}")
+        db.execute(f"{row['insert_text']} FROM {table} r WHERE {row['when']}")

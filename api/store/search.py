@@ -39,10 +39,9 @@ SNIPPET_TOKENS = 24
 # are control characters no editor types; one that turns up in content anyway is dropped.
 _OPEN, _CLOSE = "\x02", "\x03"
 
-_MATCHED = (
-    "search_index JOIN search_docs d ON d.id = search_index.rowid"
-    " JOIN articles a ON a.id = d.article_id"
-)
+# CROSS JOIN keeps the full-text match as the outer loop: the planner would otherwise
+# walk search_docs by type and run the whole MATCH once per row (seconds, not ms).
+_MATCHED = "search_index CROSS JOIN search_docs d ON d.id = search_index.rowid"
 
 
 def article_match(text: str, column: str = "a.id") -> tuple[str, dict[str, Any]]:
@@ -52,8 +51,7 @@ def article_match(text: str, column: str = "a.id") -> tuple[str, dict[str, Any]]
     if match is None:
         return "0", {}
     return (
-        f"{column} IN (SELECT d.item_id FROM search_index"
-        " JOIN search_docs d ON d.id = search_index.rowid"
+        f"{column} IN (SELECT d.item_id FROM {_MATCHED}"
         " WHERE search_index MATCH :article_match AND d.type = 'article')",
         {"article_match": match},
     )
@@ -70,8 +68,11 @@ def search(db: Database, filters: SearchFilters, *, limit: int, cursor: str | No
     match = fts_query(filters.q)
     if match is None:
         return Page([], 0, limit, None)
-    where = [f"search_index MATCH :match AND {VISIBLE_ARTICLE}"]
+    # The visible articles as a set (read from the partial index on visible articles), not
+    # a lookup into a wide articles row for each of possibly tens of thousands of matches.
+    visible = [VISIBLE_ARTICLE]
     params: dict[str, Any] = {"match": match, "now": utc_now()}
+    where = ["search_index MATCH :match"]
     types = tuple(t for t in TYPES if t in filters.types)
     if types != TYPES:
         marks = ", ".join(f":type{n}" for n in range(len(types)))
@@ -79,8 +80,9 @@ def search(db: Database, filters: SearchFilters, *, limit: int, cursor: str | No
         params.update({f"type{n}": t for n, t in enumerate(types)})
     if filters.issue is not None:
         clause, issue_params = _issue_clause(db, filters.issue)
-        where.append(clause)
+        visible.append(clause)
         params.update(issue_params)
+    where.append(f"d.article_id IN (SELECT a.id FROM articles a WHERE {' AND '.join(visible)})")
     signature = _signature(match, types, params.get("issue"))
     after = ""
     if cursor:
@@ -90,23 +92,22 @@ def search(db: Database, filters: SearchFilters, *, limit: int, cursor: str | No
         )
         params.update(zip(("k0", "k1", "k2"), _decode(cursor, signature), strict=True))
     weights = ", ".join(str(w) for w in SEARCH_WEIGHTS)
-    # A term used by several articles has a row per use: keep its best one. The total is
-    # counted in the same pass, before the cursor's rows are skipped.
+    # A term used by several articles has a row per use: keep its best one (SQLite gives
+    # the bare columns of a MIN() aggregate from the row holding the minimum). Every other
+    # type has one row per item already, so only terms pay for the grouping.
     ctes = f"""
         WITH scored AS MATERIALIZED (
             SELECT d.id AS doc, d.type, d.item_id, bm25(search_index, {weights}) AS score
             FROM {_MATCHED} WHERE {" AND ".join(f"({w})" for w in where)}
-        ), matched AS (
-            SELECT doc, type, item_id, score,
-                ROW_NUMBER() OVER (PARTITION BY type, item_id ORDER BY score, doc) AS use
-            FROM scored
         ), hits AS (
-            SELECT doc, type, item_id, score, COUNT(*) OVER () AS total
-            FROM matched WHERE use = 1
+            SELECT doc, type, item_id, score FROM scored WHERE type != 'term'
+            UNION ALL
+            SELECT doc, type, item_id, MIN(score) FROM scored WHERE type = 'term'
+            GROUP BY item_id
         )"""
     rows = db.execute(
-        f"{ctes} SELECT doc, type, item_id, score, total FROM hits{after}"
-        " ORDER BY score, type, item_id LIMIT :limit",
+        f"{ctes} SELECT doc, type, item_id, score, (SELECT COUNT(*) FROM hits) AS total"
+        f" FROM hits{after} ORDER BY score, type, item_id LIMIT :limit",
         {**params, "limit": limit + 1},
     ).fetchall()
     if rows:
@@ -137,13 +138,14 @@ def _hits(db: Database, match: str, docs: list[int]) -> list[dict[str, Any]]:
     snippet = f"'{_OPEN}', '{_CLOSE}', '…', {SNIPPET_TOKENS}"
     sql = f"""
         SELECT d.id AS doc, d.type, d.item_id AS id,
-            CASE d.type WHEN 'background' THEN s.heading WHEN 'term' THEN d.title
+            CASE d.type WHEN 'background' THEN s.heading WHEN 'term' THEN st.title
                 ELSE a.title END AS title,
             a.slug AS article_slug, s.anchor, t.slug AS term_slug,
             snippet(search_index, 1, {snippet}) AS summary_snippet,
             snippet(search_index, 2, {snippet}) AS body_snippet,
             {ARTICLE_CHANGED_AT} AS last_modified
-        FROM {_MATCHED}
+        FROM {_MATCHED} JOIN articles a ON a.id = d.article_id
+        JOIN search_text st ON st.id = d.id
         LEFT JOIN sections s ON d.type = 'background' AND s.id = d.item_id
         LEFT JOIN terms t ON d.type = 'term' AND t.id = d.item_id
         WHERE search_index MATCH :match AND search_index.rowid IN ({marks})"""
