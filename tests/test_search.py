@@ -13,6 +13,7 @@ from api.db import Database, connect, init_db, migrations
 from api.importer.document import Item, Question, Section
 from api.importer.write import write_document
 from api.store.common import fts_query
+from api.store.search import mark_snippet
 from tests.conftest import make_app
 from tests.factories import make_document
 from tests.helpers import BuildApi, assert_cursor_refused, assert_problem, assert_rejects, ok, walk
@@ -258,6 +259,11 @@ def test_a_stemmed_match_is_marked_as_written(search_api: FlaskClient) -> None:
     assert hit["snippet"] == "Should <mark>airships</mark> <mark>return</mark> to the skies?"
 
 
+def test_stray_sentinels_in_content_cannot_unbalance_the_marks() -> None:
+    assert mark_snippet("a\x03b\x02c\x02d & e") == "ab<mark>cd &amp; e</mark>"
+    assert mark_snippet("<i>\x02x\x03</i>") == "&lt;i&gt;<mark>x</mark>&lt;/i&gt;"
+
+
 def test_a_title_only_match_still_has_a_snippet(search_api: FlaskClient) -> None:
     [hit] = hits(search_api, q="tariff", type="term")
     assert hit["snippet"] == "A tax on imports."
@@ -384,10 +390,23 @@ def test_a_draft_is_found_once_published_and_not_after(app: Flask, db: Database)
     write_document(db, draft)  # an edit replaces what was indexed
     assert found(client, q="narwhal") == []
     assert {h[0] for h in found(client, q="walrus")} == {"article", "question"}
+    _assert_index_matches_content(db)
     with db.conn:
         db.execute("DELETE FROM articles WHERE slug = 'gamma'")
     assert found(client, q="walrus") == []
-    assert db.execute("SELECT COUNT(*) FROM search_docs").fetchone()[0] == 0
+    for table in ("search_docs", "search_text"):
+        assert db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0] == 0
+    _assert_index_matches_content(db)
+
+
+def _assert_index_matches_content(db: Database) -> None:
+    """FTS5 compares its index with the text it was built from; raises when they differ."""
+    with db.conn:
+        db.execute("INSERT INTO search_index (search_index, rank) VALUES ('integrity-check', 1)")
+    orphans = db.execute(
+        "SELECT COUNT(*) FROM search_text WHERE id NOT IN (SELECT id FROM search_docs)"
+    ).fetchone()[0]
+    assert orphans == 0
 
 
 def test_the_migration_indexes_what_was_written_before_it(tmp_path: Path) -> None:
