@@ -40,8 +40,11 @@ SNIPPET_TOKENS = 24
 _OPEN, _CLOSE = "\x02", "\x03"
 
 # CROSS JOIN keeps the full-text match as the outer loop: the planner would otherwise
-# walk search_docs by type and run the whole MATCH once per row (seconds, not ms).
-_MATCHED = "search_index CROSS JOIN search_docs d ON d.id = search_index.rowid"
+# walk search_docs by type and run the whole MATCH once per row (seconds, not ms). Each
+# match then looks up its article for the visibility test: 0.05 ms for a rare word, where
+# building the set of visible articles first cost 9 ms over 10,000 articles.
+_DOCS = "search_index CROSS JOIN search_docs d ON d.id = search_index.rowid"
+_MATCHED = f"{_DOCS} CROSS JOIN articles a ON a.id = d.article_id"
 
 
 def article_match(text: str, column: str = "a.id") -> tuple[str, dict[str, Any]]:
@@ -51,7 +54,7 @@ def article_match(text: str, column: str = "a.id") -> tuple[str, dict[str, Any]]
     if match is None:
         return "0", {}
     return (
-        f"{column} IN (SELECT d.item_id FROM {_MATCHED}"
+        f"{column} IN (SELECT d.item_id FROM {_DOCS}"
         " WHERE search_index MATCH :article_match AND d.type = 'article')",
         {"article_match": match},
     )
@@ -68,11 +71,8 @@ def search(db: Database, filters: SearchFilters, *, limit: int, cursor: str | No
     match = fts_query(filters.q)
     if match is None:
         return Page([], 0, limit, None)
-    # The visible articles as a set (read from the partial index on visible articles), not
-    # a lookup into a wide articles row for each of possibly tens of thousands of matches.
-    visible = [VISIBLE_ARTICLE]
+    where = ["search_index MATCH :match", VISIBLE_ARTICLE]
     params: dict[str, Any] = {"match": match, "now": utc_now()}
-    where = ["search_index MATCH :match"]
     types = tuple(t for t in TYPES if t in filters.types)
     if types != TYPES:
         marks = ", ".join(f":type{n}" for n in range(len(types)))
@@ -80,9 +80,8 @@ def search(db: Database, filters: SearchFilters, *, limit: int, cursor: str | No
         params.update({f"type{n}": t for n, t in enumerate(types)})
     if filters.issue is not None:
         clause, issue_params = _issue_clause(db, filters.issue)
-        visible.append(clause)
+        where.append(clause)
         params.update(issue_params)
-    where.append(f"d.article_id IN (SELECT a.id FROM articles a WHERE {' AND '.join(visible)})")
     signature = _signature(match, types, params.get("issue"))
     after = ""
     if cursor:
@@ -144,7 +143,7 @@ def _hits(db: Database, match: str, docs: list[int]) -> list[dict[str, Any]]:
             snippet(search_index, 1, {snippet}) AS summary_snippet,
             snippet(search_index, 2, {snippet}) AS body_snippet,
             {ARTICLE_CHANGED_AT} AS last_modified
-        FROM {_MATCHED} JOIN articles a ON a.id = d.article_id
+        FROM {_MATCHED}
         JOIN search_text st ON st.id = d.id
         LEFT JOIN sections s ON d.type = 'background' AND s.id = d.item_id
         LEFT JOIN terms t ON d.type = 'term' AND t.id = d.item_id
