@@ -17,4 +17,14 @@ DEFAULTS: dict[str, object] = {
     # Proxies in front of the app whose X-Forwarded-* headers to trust (0: none).
     "TRUSTED_PROXIES": 0,
     "COMPRESS_MIN_SIZE": 500,
+    # Where clients reach this API: every link in a response starts with it, so the
+    # request's Host header never decides where a cached response points.
+    "PUBLIC_BASE_URL": "http://127.0.0.1:5000",
+    # Pages on the website, as URL templates; unset means no web_url and glossary marks
+    # without links. Article: {slug} {id} {issue} (issue slug) {issue_number};
+    # issue: {slug} {id} {number}; term: {slug}.
+    # e.g. FLASK_WEB_URL_ARTICLE="https://insightfortnight.org/{issue}/{slug}"
+    "WEB_URL_ARTICLE": None,
+    "WEB_URL_ISSUE": None,
+    "WEB_URL_TERM": None,
 }

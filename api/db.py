@@ -8,13 +8,16 @@ which cost about 0.4 ms a request on our machines (STACK-NOTES.md).
 from __future__ import annotations
 
 import fcntl
+import json
 import os
+import re
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from flask import current_app
 from sqlite_utils import Database
@@ -204,6 +207,59 @@ def m001_initial_schema(db: Database) -> None:
     # wording is indexed with its article (body_text), never on its own, so a draft's
     # definition cannot be found through a shared index.
     db["articles"].enable_fts(["title", "lede", "body_text"], create_triggers=True)
+
+
+_OLD_HTML_TERM = re.compile(
+    r'<a class="glossary-term" href="/v1/glossary/[^"]*" data-term="([a-z0-9-]+)">'
+    r"<dfn>(.*?)</dfn></a>"
+)
+_OLD_MARKDOWN_TERM = re.compile(r"\]\(/v1/glossary/([a-z0-9-]+)\)")
+
+
+def _rewrite_strings(value: Any, change: Callable[[str], str]) -> Any:
+    if isinstance(value, str):
+        return change(value)
+    if isinstance(value, list):
+        return [_rewrite_strings(v, change) for v in value]
+    if isinstance(value, dict):
+        return {k: _rewrite_strings(v, change) for k, v in value.items()}
+    return value
+
+
+@migrations()
+def m002_neutral_glossary_marks(db: Database) -> None:
+    """Glossary links were written as relative API links; they are now neutral marks
+    that api.links resolves to the configured website when served."""
+
+    def html(text: str) -> str:
+        return _OLD_HTML_TERM.sub(r'<dfn data-term="\1">\2</dfn>', text)
+
+    def markdown(text: str) -> str:
+        return _OLD_MARKDOWN_TERM.sub(r"](glossary:\1)", text)
+
+    for row in db.execute("SELECT id, lede_html, lede_markdown FROM articles").fetchall():
+        db.execute(
+            "UPDATE articles SET lede_html = ?, lede_markdown = ? WHERE id = ?",
+            [html(row[1]), markdown(row[2]), row[0]],
+        )
+    # Section content is JSON (paragraphs, or items of label and text).
+    for row in db.execute("SELECT id, content_html, content_markdown FROM sections").fetchall():
+        db.execute(
+            "UPDATE sections SET content_html = ?, content_markdown = ? WHERE id = ?",
+            [
+                json.dumps(
+                    _rewrite_strings(json.loads(row[1]), html),
+                    ensure_ascii=False,
+                    separators=(",", ":"),
+                ),
+                json.dumps(
+                    _rewrite_strings(json.loads(row[2]), markdown),
+                    ensure_ascii=False,
+                    separators=(",", ":"),
+                ),
+                row[0],
+            ],
+        )
 
 
 # Search (m010) ---------------------------------------------------------------------------

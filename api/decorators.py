@@ -28,6 +28,7 @@ def arguments(schema_cls: type[Schema]) -> Callable[[Callable[..., Any]], Callab
     def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
         @wraps(view)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
+            g.query_schema = schema
             g.query_args = load_query(schema, request.args)
             return view(*args, args=g.query_args, **kwargs)
 

@@ -11,6 +11,8 @@ from urllib.parse import urlencode
 import orjson
 from flask import Response, current_app, g, request
 
+from .links import api_path_url
+from .schemas.common import ignored_parameter, is_default, query_values
 from .store.pagination import Page
 
 
@@ -39,26 +41,38 @@ def detail_response(item: dict[str, Any], *, modified: str | None = None) -> Res
     return json_response({"data": item}, last_modified=modified)
 
 
-def _url_with(**changes: Any) -> str:
-    params = request.args.to_dict(flat=False)
+def canonical_query(**changes: Any) -> dict[str, str]:
+    """The request's query as one value per parameter, without ignored parameters and
+    without those that only restate a default: `?limit=20&format=text` and no query at
+    all are the same request, so they get the same links and the same ETag."""
+    schema = g.get("query_schema")
+    if schema is None:
+        params = {k: v for k, v in request.args.items() if not ignored_parameter(k)}
+    else:
+        params, _ = query_values(schema, request.args)
+        params = {k: v for k, v in params.items() if not is_default(schema, k, v)}
     for key, value in changes.items():
         if value is None:
             params.pop(key, None)
         else:
-            params[key] = [str(value)]
-    query = urlencode(params, doseq=True)
-    return f"{request.base_url}?{query}" if query else request.base_url
+            params[key] = str(value)
+    return params
+
+
+def self_url(**changes: Any) -> str:
+    """This request's absolute URL, from the configured base URL, never from Host."""
+    return api_path_url(request.path, urlencode(canonical_query(**changes), safe=","))
 
 
 def list_response(
     items: Sequence[dict[str, Any]], page: Page, *, modified: str | None = None
 ) -> Response:
     """The list envelope of DESIGN.md, with the next page in body and Link header alike."""
-    next_url = _url_with(cursor=page.next_cursor) if page.next_cursor else None
+    next_url = self_url(cursor=page.next_cursor) if page.next_cursor else None
     payload = {
         "data": list(items),
         "meta": {"total": page.total, "limit": page.limit, "next_cursor": page.next_cursor},
-        "links": {"self": _url_with(), "next": next_url},
+        "links": {"self": self_url(), "next": next_url},
     }
     headers = {"Link": f'<{next_url}>; rel="next"'} if next_url else None
     return json_response(payload, last_modified=modified, headers=headers)

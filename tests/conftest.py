@@ -12,12 +12,12 @@ from api.db import Database, connect
 from api.importer.write import write_document
 from tests.contract import ValidatingClient
 from tests.factories import make_document
-from tests.helpers import SEED_DIR, BuildApi, run_seed
+from tests.helpers import SEED_DIR, TEST_CONFIG, BuildApi, run_seed
 
 
 def make_app(database: Path | str) -> Flask:
     """An app whose test client checks every response against openapi.yaml."""
-    app = create_app({"TESTING": True, "DATABASE": str(database)})
+    app = create_app({"TESTING": True, "DATABASE": str(database), **TEST_CONFIG})
     app.test_client_class = ValidatingClient
     return app
 

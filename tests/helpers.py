@@ -51,13 +51,19 @@ SEED_QUESTIONS = [
 ]
 SEED_SOURCE_URL = "https://www.nytimes.com/2024/06/19/world/asia/putin-meets-kim-north-korea.html"
 
+# The configuration every test app gets (tests/conftest.py make_app) ---------------------
+
+BASE_URL = "http://api.test"
+TERM_PAGES = "https://w.test/"
+TEST_CONFIG = {"PUBLIC_BASE_URL": BASE_URL, "WEB_URL_TERM": TERM_PAGES + "{slug}"}
+
 # Patterns -------------------------------------------------------------------------------
 
 RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 CONTENT_HASH = re.compile(r"^sha256:[0-9a-f]{64}$")
 LINK_RE = re.compile(r'<a\b[^>]*\bhref="([^"]+)"[^>]*>(.*?)</a>', re.S)
-MD_LINK_RE = re.compile(r"\[((?:[^\]\\]|\\.)+)\]\((/v1/glossary/[^)\s]+)\)")
+MD_LINK_RE = re.compile(r"\[((?:[^\]\\]|\\.)+)\]\((https://w\.test/[^)\s]+)\)")
 NEXT_LINK_RE = re.compile(r'<([^>]+)>\s*;\s*rel="next"')
 
 

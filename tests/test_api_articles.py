@@ -16,6 +16,7 @@ from api.importer.write import write_document
 from tests.factories import make_document
 from tests.helpers import (
     BACKGROUND_HEADINGS,
+    BASE_URL,
     BODY_HEADINGS,
     RFC3339,
     SANCTIONS_DEFINITION,
@@ -94,7 +95,7 @@ def test_seed_article_detail_by_slug(seed_api: FlaskClient) -> None:
     assert issue["number"] == 1
     assert article["published_at"] == "2024-06-19T00:00:00Z"
     assert article["status"] == "published"
-    assert article["url"] == f"/v1/articles/{SEED_SLUG}"
+    assert article["url"] == f"{BASE_URL}/v1/articles/{SEED_SLUG}"
     # What the importer measured (tests/test_parse.py pins the same numbers on the parser).
     assert article["word_count"] == 1330
     assert article["reading_minutes"] == 7
@@ -173,7 +174,7 @@ def test_seed_article_glossary(seed_api: FlaskClient) -> None:
         "ballistic-missiles",
         "geopolitics",
     ]
-    assert all(t["url"] == f"/v1/glossary/{t['slug']}" for t in terms)
+    assert all(t["url"] == f"{BASE_URL}/v1/glossary/{t['slug']}" for t in terms)
     assert terms[2]["definition"] == SANCTIONS_DEFINITION
     assert terms[4]["definition"].startswith("The study of the effects of geography")
 
@@ -226,14 +227,20 @@ def test_seed_html_links_glossary_words(seed_api: FlaskClient) -> None:
     strategic = sections[1]["paragraphs"]
     # "Cold War-era": the term links, the suffix stays outside the link.
     first = strategic[0]
-    assert ("/v1/glossary/cold-war", "Cold War") in links(first)
-    assert re.search(r"<a\b[^>]*/v1/glossary/cold-war[^>]*>.*?Cold War.*?</a>-era", first)
+    assert ("https://w.test/cold-war", "Cold War") in links(first)
+    assert re.search(
+        r"<a\b[^>]*https://w.test/cold-war[^>]*>.*?Cold War.*?</a>-era",
+        first,
+    )
     # "...through United Nations sanctions." links Sanctions (case-insensitive).
-    assert ("/v1/glossary/sanctions", "sanctions") in links(strategic[1])
+    assert ("https://w.test/sanctions", "sanctions") in links(strategic[1])
     # Plural "ballistic missiles" in lowercase links Ballistic Missiles.
     implications = sections[4]["paragraphs"][1]
-    assert ("/v1/glossary/ballistic-missiles", "ballistic missiles") in links(implications)
-    assert ("/v1/glossary/sanctions", "sanctions") in links(implications)
+    assert (
+        "https://w.test/ballistic-missiles",
+        "ballistic missiles",
+    ) in links(implications)
+    assert ("https://w.test/sanctions", "sanctions") in links(implications)
     # Nothing but markup was added: the text reads the same.
     for html_section, text_section in zip(sections, text_sections, strict=True):
         if html_section["kind"] == "body":
@@ -249,7 +256,7 @@ def test_seed_html_links_glossary_words(seed_api: FlaskClient) -> None:
 def test_seed_html_links_in_background_items(seed_api: FlaskClient) -> None:
     sections = ok(seed_api, f"/v1/articles/{SEED_SLUG}/sections?kind=background&format=html")
     nuclear_tests = sections["data"][1]["items"][1]["text"]
-    assert ("/v1/glossary/sanctions", "sanctions") in links(nuclear_tests)
+    assert ("https://w.test/sanctions", "sanctions") in links(nuclear_tests)
 
 
 def test_seed_text_format_has_no_markup(seed_api: FlaskClient) -> None:
@@ -262,8 +269,8 @@ def test_seed_text_format_has_no_markup(seed_api: FlaskClient) -> None:
 def test_seed_markdown_links_glossary_words(seed_api: FlaskClient) -> None:
     sections = ok(seed_api, f"/v1/articles/{SEED_SLUG}/sections?format=markdown")["data"]
     found = md_links(sections[1]["paragraphs"][0])
-    assert ("/v1/glossary/cold-war", "Cold War") in found
-    assert ("/v1/glossary/sanctions", "sanctions") in md_links(sections[1]["paragraphs"][1])
+    assert ("https://w.test/cold-war", "Cold War") in found
+    assert ("https://w.test/sanctions", "sanctions") in md_links(sections[1]["paragraphs"][1])
 
 
 def test_seed_lede_is_formatted(seed_api: FlaskClient) -> None:
@@ -272,7 +279,7 @@ def test_seed_lede_is_formatted(seed_api: FlaskClient) -> None:
     markdown = ok(seed_api, f"/v1/articles/{SEED_SLUG}?format=markdown")["data"]["lede"]
     # "mutual defense pact" is the only glossary term the lede uses ("geopolitical" is not
     # a form of "Geopolitics").
-    pact = ("/v1/glossary/mutual-defense-pact", "mutual defense pact")
+    pact = ("https://w.test/mutual-defense-pact", "mutual defense pact")
     assert links(rendered) == [pact]
     assert md_links(markdown) == [pact]
     assert strip_html(rendered) == text
@@ -483,11 +490,14 @@ def test_html_links_plural_singular_case_insensitive_whole_words(linking_api: Fl
     for href, words in found:
         by_term.setdefault(href, []).append(words)
     assert by_term == {
-        "/v1/glossary/war": ["war", "WAR", "wars"],
-        "/v1/glossary/sanctions": ["sanction", "Sanctions"],
-        "/v1/glossary/ballistic-missiles": ["ballistic missile", "ballistic missiles"],
-        "/v1/glossary/policy": ["Policies", "policy"],
-        "/v1/glossary/cold-war": ["Cold War"],
+        "https://w.test/war": ["war", "WAR", "wars"],
+        "https://w.test/sanctions": ["sanction", "Sanctions"],
+        "https://w.test/ballistic-missiles": [
+            "ballistic missile",
+            "ballistic missiles",
+        ],
+        "https://w.test/policy": ["Policies", "policy"],
+        "https://w.test/cold-war": ["Cold War"],
     }
     assert strip_html(section["paragraphs"][0]) == LINK_TEXT
 
@@ -499,17 +509,20 @@ def test_html_escapes_markup_from_text(linking_api: FlaskClient) -> None:
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in script
     assert strip_html(script) == "<script>alert(1)</script> & <img src=x onerror=alert(2)>"
     assert "<b>" not in article["lede"] and "&lt;b&gt;" in article["lede"]
-    assert ("/v1/glossary/sanctions", "Sanctions") in links(article["lede"])
+    assert ("https://w.test/sanctions", "Sanctions") in links(article["lede"])
     item = article["sections"][1]["items"][0]
     assert "<i>" not in item["text"]
-    assert links(item["text"]) == [("/v1/glossary/sanctions", "sanctions")]
+    assert links(item["text"]) == [("https://w.test/sanctions", "sanctions")]
 
 
 def test_markdown_links_terms_and_escapes_markup(linking_api: FlaskClient) -> None:
     section = ok(linking_api, "/v1/articles/linking/sections/1?format=markdown")["data"]
     found = md_links(section["paragraphs"][0])
-    assert [href for href, _ in found].count("/v1/glossary/war") == 3
-    assert ("/v1/glossary/ballistic-missiles", "ballistic missile") in found
+    assert [href for href, _ in found].count("https://w.test/war") == 3
+    assert (
+        "https://w.test/ballistic-missiles",
+        "ballistic missile",
+    ) in found
     assert not any("warsaw" in words.lower() for _, words in found)
     assert "<script>" not in section["paragraphs"][1]
 
@@ -562,7 +575,7 @@ def markup_api(build_api: BuildApi) -> FlaskClient:
 
 def _html_link(slug: str, words: str) -> str:
     return (
-        f'<a class="glossary-term" href="/v1/glossary/{slug}" data-term="{slug}">'
+        f'<a class="glossary-term" href="https://w.test/{slug}" data-term="{slug}">'
         f"<dfn>{words}</dfn></a>"
     )
 
@@ -582,19 +595,20 @@ def test_html_escapes_linked_words_and_prefers_the_longest_term(markup_api: Flas
 def test_markdown_escapes_link_text_and_a_leading_hash(markup_api: FlaskClient) -> None:
     section = ok(markup_api, "/v1/articles/markup/sections/1?format=markdown")["data"]
     assert section["paragraphs"] == [
-        "[R\\&D](/v1/glossary/r-d) fell under the"
-        " [Sanctions Regime](/v1/glossary/sanctions-regime);"
-        " [sanctions](/v1/glossary/sanctions) on [\\<Tag\\>](/v1/glossary/tag) and"
-        " [\\[Redacted\\]](/v1/glossary/redacted) [M\\*A\\*S\\*H](/v1/glossary/m-a-s-h) reruns.",
-        "\\#1 priority: [R\\&D](/v1/glossary/r-d)",
+        "[R\\&D](https://w.test/r-d) fell under the"
+        " [Sanctions Regime](https://w.test/sanctions-regime);"
+        " [sanctions](https://w.test/sanctions) on [\\<Tag\\>](https://w.test/tag) and"
+        " [\\[Redacted\\]](https://w.test/redacted)"
+        " [M\\*A\\*S\\*H](https://w.test/m-a-s-h) reruns.",
+        "\\#1 priority: [R\\&D](https://w.test/r-d)",
     ]
     assert md_links(section["paragraphs"][0]) == [
-        ("/v1/glossary/r-d", "R&D"),
-        ("/v1/glossary/sanctions-regime", "Sanctions Regime"),
-        ("/v1/glossary/sanctions", "sanctions"),
-        ("/v1/glossary/tag", "<Tag>"),
-        ("/v1/glossary/redacted", "[Redacted]"),
-        ("/v1/glossary/m-a-s-h", "M*A*S*H"),
+        ("https://w.test/r-d", "R&D"),
+        ("https://w.test/sanctions-regime", "Sanctions Regime"),
+        ("https://w.test/sanctions", "sanctions"),
+        ("https://w.test/tag", "<Tag>"),
+        ("https://w.test/redacted", "[Redacted]"),
+        ("https://w.test/m-a-s-h", "M*A*S*H"),
     ]
 
 

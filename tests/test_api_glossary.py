@@ -9,6 +9,7 @@ from api.db import Database
 from api.importer.write import write_document
 from tests.factories import make_document
 from tests.helpers import (
+    BASE_URL,
     SANCTIONS_DEFINITION,
     SEED_SLUG,
     SEED_TERMS_SORTED,
@@ -92,7 +93,7 @@ def test_seed_glossary_list(seed_api: FlaskClient) -> None:
     assert body["meta"]["total"] == 5
     for term in body["data"]:
         assert term["article_count"] == 1
-        assert term["url"] == f"/v1/glossary/{term['slug']}"
+        assert term["url"] == f"{BASE_URL}/v1/glossary/{term['slug']}"
     by_term = {t["term"]: t for t in body["data"]}
     assert by_term["Sanctions"]["definition"] == SANCTIONS_DEFINITION
     assert by_term["Mutual Defense Pact"]["slug"] == "mutual-defense-pact"
@@ -192,7 +193,7 @@ def test_article_glossary_keeps_each_articles_own_definition(terms_api: FlaskCli
         ("100% Tariff", "A tax as high as the price."),
     ]
     assert alpha[0]["id"] == bravo[0]["id"]
-    assert alpha[0]["url"] == "/v1/glossary/sanctions"
+    assert alpha[0]["url"] == f"{BASE_URL}/v1/glossary/sanctions"
 
 
 @pytest.mark.parametrize(

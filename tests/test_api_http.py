@@ -596,7 +596,6 @@ def test_several_bad_parameters_are_all_reported(api: FlaskClient) -> None:
         ("/v1/articles?format=html&format=text", "format"),
         ("/v1/articles?issue=issue-1&issue=issue-2", "issue"),
         ("/v1/glossary?letter=a&letter=b", "letter"),
-        ("/v1/articles/alpha?fields=slug&fields=title", "fields"),
         ("/v1/questions?limit=5&limit=5", "limit"),
     ],
 )
@@ -634,7 +633,7 @@ def test_unknown_resource_is_404_problem(api: FlaskClient, url: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "url", ["/v1/nothing", "/nothing", "/v1/articles/alpha/comments", "/v2/articles", "/v1/"]
+    "url", ["/v1/nothing", "/nothing", "/v1/articles/alpha/comments", "/v2/articles"]
 )
 def test_unknown_route_is_404_problem_not_html(api: FlaskClient, url: str) -> None:
     assert_not_found(api, url)

@@ -13,6 +13,7 @@ from api.importer.document import IssueRef
 from api.importer.write import write_document
 from tests.factories import make_document
 from tests.helpers import (
+    BASE_URL,
     CONTENT_HASH,
     SEED_DIR,
     SEED_FILE,
@@ -22,6 +23,7 @@ from tests.helpers import (
     SEED_SLUG,
     SEED_TERMS,
     SEED_TITLE,
+    TERM_PAGES,
     BuildApi,
     assert_problem,
     assert_rejects,
@@ -95,7 +97,7 @@ def test_seed_issue_list(seed_api: FlaskClient) -> None:
     assert issue["published_on"] == "2024-06-19"
     assert issue["status"] == "published"
     assert issue["article_count"] == 1
-    assert issue["url"] == "/v1/issues/issue-1"
+    assert issue["url"] == f"{BASE_URL}/v1/issues/issue-1"
 
 
 def test_seed_issue_detail_by_slug_and_id(seed_api: FlaskClient) -> None:
@@ -146,7 +148,7 @@ def test_seed_bundle_hash_is_stable_across_calls(seed_api: FlaskClient) -> None:
 def test_seed_bundle_in_html(seed_api: FlaskClient) -> None:
     data = bundle(seed_api, query="?format=html")
     paragraph = data["articles"][0]["sections"][1]["paragraphs"][0]
-    assert "/v1/glossary/cold-war" in [href for href, _ in links(paragraph)]
+    assert f"{TERM_PAGES}cold-war" in [href for href, _ in links(paragraph)]
     assert data["content_hash"] != bundle(seed_api)["content_hash"]
 
 

@@ -302,7 +302,7 @@ def test_question_and_source_fields(qs_api: FlaskClient) -> None:
         ("/v1/questions?sort=text", "sort", "article"),
         ("/v1/sources?domain=", "domain", "between 1 and 253"),
         ("/v1/sources?kind=debate", "kind", "domain"),
-        ("/v1/sources?limit=abc", "limit", "Not a valid integer"),
+        ("/v1/sources?limit=abc", "limit", "Not a whole number"),
         ("/v1/sources?article=a_b", "article", "Not an id or a slug"),
     ],
 )

@@ -98,8 +98,14 @@ def test_doubled_slashes_are_a_404_problem_not_a_redirect_page(client) -> None:
     assert_problem(client.get("/v1//articles"), 404)
 
 
-def test_links_follow_the_proxy_when_one_is_trusted(tmp_path) -> None:
-    app = create_app({"DATABASE": str(tmp_path / "proxied.db"), "TRUSTED_PROXIES": 1})
+def test_links_come_from_the_base_url_never_from_forwarded_headers(tmp_path) -> None:
+    app = create_app(
+        {
+            "DATABASE": str(tmp_path / "proxied.db"),
+            "TRUSTED_PROXIES": 1,
+            "PUBLIC_BASE_URL": "https://api.insightfortnight.org",
+        }
+    )
     database = connect(tmp_path / "proxied.db")
     for n in (1, 2):
         write_document(database, make_document(n))
@@ -108,8 +114,9 @@ def test_links_follow_the_proxy_when_one_is_trusted(tmp_path) -> None:
         app.test_client()
         .get(
             "/v1/articles?limit=1",
-            headers={"X-Forwarded-Proto": "https", "X-Forwarded-Host": "api.example.org"},
+            headers={"X-Forwarded-Proto": "http", "X-Forwarded-Host": "evil.example"},
         )
         .get_json()
     )
-    assert body["links"]["next"].startswith("https://api.example.org/v1/articles?")
+    assert body["links"]["next"].startswith("https://api.insightfortnight.org/v1/articles?")
+    assert body["data"][0]["url"].startswith("https://api.insightfortnight.org/v1/articles/")

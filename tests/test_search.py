@@ -16,7 +16,15 @@ from api.store.common import fts_query
 from api.store.search import mark_snippet
 from tests.conftest import make_app
 from tests.factories import make_document
-from tests.helpers import BuildApi, assert_cursor_refused, assert_problem, assert_rejects, ok, walk
+from tests.helpers import (
+    BASE_URL,
+    BuildApi,
+    assert_cursor_refused,
+    assert_problem,
+    assert_rejects,
+    ok,
+    walk,
+)
 
 FILLER = " ".join(f"filler{n} words about ports and shipping lanes." for n in range(40))
 
@@ -128,8 +136,12 @@ def hits(client: FlaskClient, *, whole: bool = True, **query: str) -> list[dict]
 
 
 def found(client: FlaskClient, *, whole: bool = True, **query: str) -> list[tuple[str, str]]:
-    """(type, url) of every hit, best first."""
-    return [(hit["type"], hit["url"]) for hit in hits(client, whole=whole, **query)]
+    """(type, URL path) of every hit, best first; each URL absolute, from the base URL."""
+    found = []
+    for hit in hits(client, whole=whole, **query):
+        assert hit["url"].startswith(f"{BASE_URL}/v1/"), hit["url"]
+        found.append((hit["type"], hit["url"].removeprefix(BASE_URL)))
+    return found
 
 
 # Ranking -----------------------------------------------------------------------------------
@@ -184,12 +196,12 @@ def test_each_type_is_found_with_its_url_and_title(
     [hit] = hits(search_api, q=q, type=kind)
     assert hit["type"] == kind and hit["title"] == title
     if url is not None:
-        assert hit["url"] == url
+        assert hit["url"] == BASE_URL + url
     # The URL names the very item: its id is the hit's id.
     item = ok(search_api, hit["url"])["data"]
     assert item["id"] == hit["id"]
     if kind == "question":
-        assert hit["url"] == f"/v1/questions/{hit['id']}"
+        assert hit["url"] == f"{BASE_URL}/v1/questions/{hit['id']}"
         assert item["text"] == "Should airships return to the skies?"
 
 
@@ -227,7 +239,7 @@ def test_issue_scopes_the_search(search_api: FlaskClient) -> None:
     issue_2 = ok(search_api, "/v1/issues/issue-2")["data"]["id"]
     for ref in ("issue-2", str(issue_2), "latest"):
         scoped = hits(search_api, q="sanctions", issue=ref)
-        assert [(h["type"], h["url"]) for h in scoped] == [
+        assert [(h["type"], h["url"].removeprefix(BASE_URL)) for h in scoped] == [
             ("term", "/v1/glossary/sanctions"),
             ("article", "/v1/articles/bravo"),
         ]
@@ -464,4 +476,4 @@ def test_search_answers_are_cached_and_conditional(search_api: FlaskClient) -> N
 def test_articles_q_agrees_with_the_search_index(search_api: FlaskClient, q: str) -> None:
     listed = ok(search_api, "/v1/articles", query_string={"q": q, "limit": "100"})["data"]
     searched = found(search_api, q=q, type="article")
-    assert {a["url"] for a in listed} == {url for _, url in searched}
+    assert {a["url"] for a in listed} == {BASE_URL + path for _, path in searched}

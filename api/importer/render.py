@@ -1,8 +1,9 @@
 """Paragraph text in the three formats the API serves, built once at write time.
 
 HTML is escaped text in which each occurrence of one of the article's glossary
-terms (case-insensitive, whole words, singular or plural) links to that term, so
-front ends get "tap a word to see its definition" without parsing anything.
+terms (case-insensitive, whole words, singular or plural) is marked with the term's
+slug, so front ends get "tap a word to see its definition" without parsing anything.
+The marks are neutral; api.links turns them into links to the website when served.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from html import escape
+
+from ..links import html_term, markdown_term
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~&]|^-)", re.MULTILINE)
 # "1961. The treaty" at a line's start would become an ordered list: escape the dot.
@@ -21,10 +24,6 @@ _LIST_NUMBER = re.compile(r"^(\d+)([.)])", re.MULTILINE)
 class LinkedTerm:
     term: str
     slug: str
-
-    @property
-    def url(self) -> str:
-        return f"/v1/glossary/{self.slug}"
 
 
 def _word_forms(word: str) -> list[str]:
@@ -88,17 +87,14 @@ class TermLinker:
         return self._render(
             text,
             lambda s: escape(s, quote=False),
-            lambda word, t: (
-                f'<a class="glossary-term" href="{escape(t.url)}" data-term="{escape(t.slug)}">'
-                f"<dfn>{escape(word, quote=False)}</dfn></a>"
-            ),
+            lambda word, t: html_term(t.slug, escape(word, quote=False)),
         )
 
     def markdown(self, text: str) -> str:
         return self._render(
             text,
             markdown_escape,
-            lambda word, t: f"[{markdown_escape(word)}]({t.url})",
+            lambda word, t: markdown_term(t.slug, markdown_escape(word)),
         )
 
 

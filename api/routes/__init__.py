@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import NoReturn
 
-from flask import Flask
+from flask import Flask, Response, request
 
 from ..errors import NotFound
+from ..links import API_PREFIX, api_path_url
 
 
 def not_found(kind: str, ref: object) -> NoReturn:
@@ -14,10 +15,23 @@ def not_found(kind: str, ref: object) -> NoReturn:
     raise NotFound(f"No published {kind} has the id or slug {str(ref)[:200]!r}.")
 
 
+def drop_trailing_slash() -> Response | None:
+    """`/v1/articles/` is `/v1/articles`: a 308 (method and body kept) to the one URL."""
+    path = request.path
+    if path.startswith(f"{API_PREFIX}/") and path.endswith("/"):
+        query = request.query_string.decode("latin-1")
+        # No body: werkzeug's redirect() would send an HTML page.
+        target = api_path_url(path.rstrip("/") or "/", query)
+        return Response(status=308, headers={"Location": target, "Cache-Control": "no-store"})
+    return None
+
+
 def register_blueprints(app: Flask) -> None:
-    from . import articles, docs, glossary, health, issues, questions, search, sources
+    from . import articles, docs, glossary, health, index, issues, questions, search, sources
 
     for module in (issues, articles, glossary, questions, sources, search):
-        app.register_blueprint(module.bp, url_prefix="/v1")
+        app.register_blueprint(module.bp, url_prefix=API_PREFIX)
+    app.register_blueprint(index.bp)
     app.register_blueprint(health.bp)
+    app.before_request(drop_trailing_slash)
     docs.init_app(app)

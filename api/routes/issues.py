@@ -17,6 +17,7 @@ from ..schemas.issues import (
 )
 from ..store import editions
 from ..store import issues as store
+from ..store.issues import LATEST
 from ..store.pagination import Page
 from . import not_found
 
@@ -47,6 +48,16 @@ def latest_issue(args: dict[str, Any]) -> dict[str, Any]:
 @arguments(IssueDetailArgs)
 def get_issue(ref: str, args: dict[str, Any]) -> dict[str, Any]:
     return editions.issue_with_articles(get_db(), ref) or not_found("issue", ref)
+
+
+@bp.get("/issues/latest/bundle")
+@response(BundleSchema)
+@arguments(BundleArgs)
+def latest_bundle(args: dict[str, Any]) -> dict[str, Any]:
+    bundle = editions.issue_bundle(get_db(), LATEST, args["format"])
+    if bundle is None:
+        raise NotFound("No newsletter issue has been published yet.")
+    return bundle
 
 
 @bp.get("/issues/<ref>/bundle")

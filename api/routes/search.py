@@ -4,6 +4,7 @@ from typing import Any
 
 from flask import Blueprint
 
+from .. import links
 from ..db import get_db
 from ..decorators import arguments, response
 from ..schemas.search import SearchArgs, SearchHitSchema
@@ -17,12 +18,12 @@ def hit_url(hit: dict[str, Any]) -> str:
     """The API URL of what a search hit names: the one place search builds URLs."""
     kind = hit["type"]
     if kind == "article":
-        return f"/v1/articles/{hit['article_slug']}"
+        return links.article_url(hit["article_slug"])
     if kind == "background":
-        return f"/v1/articles/{hit['article_slug']}/sections/{hit['anchor']}"
+        return links.section_url(hit["article_slug"], hit["anchor"])
     if kind == "term":
-        return f"/v1/glossary/{hit['term_slug']}"
-    return f"/v1/questions/{hit['id']}"
+        return links.term_url(hit["term_slug"])
+    return links.question_url(hit["id"])
 
 
 @bp.get("/search")

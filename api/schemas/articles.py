@@ -1,16 +1,22 @@
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from typing import Any
 
+from marshmallow import Schema, fields, post_dump, validate
+
+from .. import links
 from .common import (
     DetailArgs,
     Instant,
+    LinkedText,
     ListArgs,
     Ref,
     SortOrder,
+    WebLinked,
     fields_arg,
     format_arg,
     include_arg,
+    issue_ref,
 )
 from .glossary import ArticleTermSchema
 from .questions import QuestionSchema
@@ -21,7 +27,11 @@ ARTICLE_INCLUDES = ("sections", "glossary", "questions", "sources", "issue")
 
 class ItemSchema(Schema):
     label = fields.String()
-    text = fields.String()
+    text = LinkedText()
+
+
+# Each kind has only its own keys: a body section paragraphs, a background one number and items.
+_OTHER_KINDS_KEYS = {"body": ("number", "items"), "background": ("paragraphs",)}
 
 
 class SectionSchema(Schema):
@@ -32,15 +42,21 @@ class SectionSchema(Schema):
     number = fields.Integer(allow_none=True)
     heading = fields.String()
     anchor = fields.String()
-    paragraphs = fields.List(fields.String(), allow_none=True)
-    items = fields.List(fields.Nested(ItemSchema), allow_none=True)
+    paragraphs = fields.List(LinkedText())
+    items = fields.List(fields.Nested(ItemSchema))
+
+    @post_dump
+    def _only_its_kinds_keys(self, data: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+        for key in _OTHER_KINDS_KEYS.get(data.get("kind", ""), ()):
+            data.pop(key, None)
+        return data
 
 
-class ArticleSchema(Schema):
+class ArticleSchema(WebLinked):
     id = fields.Integer()
     slug = fields.String()
     title = fields.String()
-    lede = fields.String()
+    lede = LinkedText()
     issue_id = fields.Integer(allow_none=True)
     published_at = fields.String(allow_none=True)
     status = fields.String()
@@ -49,7 +65,8 @@ class ArticleSchema(Schema):
     reading_level = fields.Float(allow_none=True)
     created_at = fields.String()
     updated_at = fields.String()
-    url = fields.String()
+    url = fields.Function(lambda a: links.article_url(a["slug"]))
+    web_url = fields.Function(links.article_web_url)
     sections = fields.List(fields.Nested(SectionSchema))
     glossary = fields.List(fields.Nested(ArticleTermSchema))
     questions = fields.List(fields.Nested(QuestionSchema))
@@ -65,7 +82,7 @@ class ArticleListArgs(ListArgs):
     sort = SortOrder(
         ("published_at", "title", "updated_at"), load_default=lambda: [("published_at", True)]
     )
-    issue = Ref()
+    issue = issue_ref()
     published_after = Instant()
     published_before = Instant()
     updated_since = Instant()

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
-from marshmallow import RAISE, Schema, ValidationError, fields, validate
+from flask import g
+from marshmallow import RAISE, Schema, ValidationError, fields, post_dump, validate
 from werkzeug.datastructures import MultiDict
 
+from ..links import resolve_term_links
 from ..timefmt import parse_instant, to_rfc3339
 
 FORMATS = ("text", "html", "markdown")
@@ -86,6 +89,48 @@ class Ref(fields.String):
         )
 
 
+# Response building blocks -------------------------------------------------------------------
+
+
+class LinkedText(fields.String):
+    """Human text in the requested format; glossary marks in HTML and Markdown become
+    links to the website, as configured (api.links)."""
+
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> Any:
+        if value is None:
+            return None
+        fmt = getattr(g, "query_args", {}).get("format", "text")
+        return resolve_term_links(value, fmt)
+
+
+class WebLinked(Schema):
+    """A shape with an optional `web_url`: absent, not null, when no template is set."""
+
+    @post_dump
+    def _omit_absent_web_url(self, data: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+        if "web_url" in data and data["web_url"] is None:
+            del data["web_url"]
+        return data
+
+
+# Query arguments ----------------------------------------------------------------------------
+
+
+def issue_ref() -> Ref:
+    """An issue's id or slug, or `latest` for the newest published issue."""
+    return Ref()
+
+
+class StrictInteger(fields.Integer):
+    """ASCII digits only: int() would also take `1_0`, `+5`, ` 5` and non-ASCII digits."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> int:
+        text = str(value)
+        if not (text.isascii() and text.isdigit()) or len(text) > 18:
+            raise ValidationError("Not a whole number (ASCII digits only).")
+        return int(text)
+
+
 class QueryArgs(Schema):
     """Unknown parameters are an error, not silently ignored."""
 
@@ -98,9 +143,8 @@ class DetailArgs(QueryArgs):
 
 
 class ListArgs(QueryArgs):
-    limit = fields.Integer(
+    limit = StrictInteger(
         load_default=20,
-        strict=False,
         validate=validate.Range(min=1, max=100, error="Must be between 1 and 100."),
     )
     cursor = fields.String(
@@ -130,14 +174,54 @@ def format_arg() -> fields.String:
     )
 
 
+LIST_VALUED = (CommaList, SortOrder)
+
+
+def ignored_parameter(name: str) -> bool:
+    """Cache-busters (`_`) that HTTP libraries add, and campaign tags (`utm_*`)."""
+    return name == "_" or name.startswith("utm_")
+
+
+def _list_valued(schema: Schema) -> set[str]:
+    return {f.data_key or n for n, f in schema.fields.items() if isinstance(f, LIST_VALUED)}
+
+
+def query_values(schema: Schema, args: MultiDict[str, str]) -> tuple[dict[str, str], list[str]]:
+    """The query string as one value per parameter, ignored ones left out: a list-valued
+    parameter given several times (`include=a&include=b`) means its comma form. Also
+    the names of other parameters given more than once."""
+    list_valued = _list_valued(schema)
+    values: dict[str, str] = {}
+    repeated: list[str] = []
+    for name, given in args.lists():
+        if ignored_parameter(name):
+            continue
+        if len(given) > 1 and name not in list_valued:
+            repeated.append(name)
+        values[name] = ",".join(given)
+    return values, repeated
+
+
+@lru_cache(maxsize=1024)
+def is_default(schema: Schema, name: str, value: str) -> bool:
+    """Whether `name=value` loads to what leaving the parameter out gives."""
+    try:
+        given = schema.load({name: value})
+        omitted = schema.load({})
+    except ValidationError:
+        return False
+    attribute = next((n for n, f in schema.fields.items() if (f.data_key or n) == name), name)
+    return attribute in omitted and given.get(attribute) == omitted[attribute]
+
+
 def load_query(schema: Schema, args: MultiDict[str, str]) -> dict[str, Any]:
     """Validate a query string; messages name each parameter and what it accepts."""
-    errors: dict[str, list[str]] = {}
-    for name in args:
-        if len(args.getlist(name)) > 1:
-            errors[name] = ["Given more than once; give it once."]
+    values, repeated = query_values(schema, args)
+    errors: dict[str, list[str]] = {
+        name: ["Given more than once; give it once."] for name in repeated
+    }
     try:
-        loaded = schema.load(args.to_dict(flat=True))
+        loaded = schema.load(values)
     except ValidationError as error:
         allowed = ", ".join(sorted(f.data_key or n for n, f in schema.fields.items()))
         for name, messages in error.normalized_messages().items():

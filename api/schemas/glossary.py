@@ -1,25 +1,30 @@
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from marshmallow import fields, validate
 
-from .common import DetailArgs, ListArgs, Ref, SortOrder, fields_arg
+from .. import links
+from .common import DetailArgs, ListArgs, Ref, SortOrder, WebLinked, fields_arg
 
 
-class ArticleTermSchema(Schema):
+class ArticleTermSchema(WebLinked):
     """A term as one article uses it, with the definition that article was published with."""
 
     id = fields.Integer()
     slug = fields.String()
     term = fields.String()
     definition = fields.String()
-    url = fields.String()
+    url = fields.Function(lambda t: links.term_url(t["slug"]))
+    web_url = fields.Function(links.term_web_url)
 
 
-class TermUseSchema(Schema):
+class TermUseSchema(WebLinked):
+    """An article that uses a term, with the definition it gives."""
+
     id = fields.Integer()
     slug = fields.String()
     title = fields.String()
-    url = fields.String()
+    url = fields.Function(lambda a: links.article_url(a["slug"]))
+    web_url = fields.Function(links.article_web_url)
     definition = fields.String()
 
 

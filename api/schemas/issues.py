@@ -1,12 +1,13 @@
 from __future__ import annotations
 
-from marshmallow import Schema, fields
+from marshmallow import fields
 
+from .. import links
 from .articles import ArticleSchema
-from .common import DetailArgs, ListArgs, SortOrder, fields_arg, format_arg
+from .common import DetailArgs, ListArgs, SortOrder, WebLinked, fields_arg, format_arg
 
 
-class IssueSchema(Schema):
+class IssueSchema(WebLinked):
     id = fields.Integer()
     number = fields.Integer()
     slug = fields.String()
@@ -16,7 +17,8 @@ class IssueSchema(Schema):
     article_count = fields.Integer()
     created_at = fields.String()
     updated_at = fields.String()
-    url = fields.String()
+    url = fields.Function(lambda i: links.issue_url(i["slug"]))
+    web_url = fields.Function(links.issue_web_url)
 
 
 class IssueDetailSchema(IssueSchema):

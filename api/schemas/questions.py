@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from .common import DetailArgs, ListArgs, Ref, fields_arg
+from .common import DetailArgs, ListArgs, Ref, fields_arg, issue_ref
 
 
 class QuestionSchema(Schema):
@@ -20,7 +20,7 @@ class ArticleQuestionListArgs(ListArgs):
 class QuestionListArgs(ArticleQuestionListArgs):
     kind = fields.String(validate=validate.Length(min=1, max=200))
     article = Ref()
-    issue = Ref()
+    issue = issue_ref()
 
 
 class QuestionDetailArgs(DetailArgs):

@@ -3,7 +3,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from ..store.search import TYPES
-from .common import CommaList, ListArgs, Ref
+from .common import CommaList, ListArgs, issue_ref
 
 # 2 KB of UTF-8 is at most 2,048 characters: a pasted paragraph is searched, not refused.
 MAX_QUERY_LENGTH = 2048
@@ -20,4 +20,4 @@ class SearchHitSchema(Schema):
 class SearchArgs(ListArgs):
     q = fields.String(required=True, validate=validate.Length(min=1, max=MAX_QUERY_LENGTH))
     type = CommaList(TYPES, load_default=lambda: list(TYPES))
-    issue = Ref()  # an id, a slug, or "latest"
+    issue = issue_ref()

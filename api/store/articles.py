@@ -12,6 +12,7 @@ from sqlite_utils import Database
 from .common import (
     ARTICLE_CHANGED_AT,
     FORMAT_SUFFIX,
+    ISSUE_OF_ARTICLE,
     VISIBLE_ARTICLE,
     as_id,
     loads,
@@ -19,7 +20,7 @@ from .common import (
     ref_clause,
 )
 from .glossary import ARTICLE_TERM_COLUMNS, ARTICLE_TERMS_SOURCE
-from .issues import issues_by_id
+from .issues import issue_clause, issues_by_id
 from .pagination import Page, Query, SortKey, paginate, sort_keys
 from .questions import QUESTION_COLUMNS, shape_question
 from .search import article_match
@@ -39,7 +40,7 @@ def _article_columns(fmt: str) -> str:
         f"a.id, a.slug, a.title, a.lede{FORMAT_SUFFIX[fmt]} AS lede, a.issue_id,"
         " a.published_at, CASE a.status WHEN 'scheduled' THEN 'published' ELSE a.status END"
         " AS status, a.word_count, a.reading_minutes, a.reading_level, a.created_at,"
-        f" {ARTICLE_CHANGED_AT} AS updated_at, '/v1/articles/' || a.slug AS url"
+        f" {ARTICLE_CHANGED_AT} AS updated_at, {ISSUE_OF_ARTICLE}"
     )
 
 
@@ -68,7 +69,7 @@ def list_articles(
 ) -> Page:
     query = _visible_articles(fmt)
     if filters.issue is not None:
-        clause, params = ref_clause("i", filters.issue, "issue")
+        clause, params = issue_clause(filters.issue, "issue")
         query.filter(f"a.issue_id IN (SELECT i.id FROM issues i WHERE {clause})", **params)
     if filters.published_after:
         query.filter("a.published_at >= :after", after=filters.published_after)

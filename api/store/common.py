@@ -19,6 +19,12 @@ VISIBLE_ISSUE = "i.status = 'published'"
 # moment it appears, although its row was written long before.
 ARTICLE_CHANGED_AT = "MAX(a.updated_at, a.published_at)"
 
+# What an article's web page template may need of its issue.
+ISSUE_OF_ARTICLE = (
+    "(SELECT i.slug FROM issues i WHERE i.id = a.issue_id) AS issue_slug,"
+    " (SELECT i.number FROM issues i WHERE i.id = a.issue_id) AS issue_number"
+)
+
 FORMAT_SUFFIX = {"text": "", "html": "_html", "markdown": "_markdown"}
 
 MAX_ID = 2**63 - 1  # SQLite's INTEGER; a larger number cannot be bound at all

@@ -13,12 +13,19 @@ from typing import Any
 from sqlite_utils import Database
 
 from ..slugs import slugify
-from .common import ARTICLE_CHANGED_AT, VISIBLE_ARTICLE, one, ref_clause, visible_article_ids
+from .common import (
+    ARTICLE_CHANGED_AT,
+    ISSUE_OF_ARTICLE,
+    VISIBLE_ARTICLE,
+    one,
+    ref_clause,
+    visible_article_ids,
+)
 from .pagination import Page, Query, SortKey, paginate, sort_keys
 
 # A term as one article uses it.
 ARTICLE_TERMS_SOURCE = "article_terms at JOIN terms t ON t.id = at.term_id"
-ARTICLE_TERM_COLUMNS = "t.id, t.slug, at.term, at.definition, '/v1/glossary/' || t.slug AS url"
+ARTICLE_TERM_COLUMNS = "t.id, t.slug, at.term, at.definition"
 
 _VISIBLE_USES = (
     "FROM article_terms at JOIN articles a ON a.id = at.article_id"
@@ -29,8 +36,7 @@ _TERM_COLUMNS = (
     f"t.id, t.slug, (SELECT at.term {_VISIBLE_USES} {_NEWEST_USE}) AS term,"
     f" (SELECT at.definition {_VISIBLE_USES} {_NEWEST_USE}) AS definition,"
     f" (SELECT COUNT(*) {_VISIBLE_USES}) AS article_count,"
-    f" (SELECT MAX({ARTICLE_CHANGED_AT}) {_VISIBLE_USES}) AS last_modified,"
-    " '/v1/glossary/' || t.slug AS url"
+    f" (SELECT MAX({ARTICLE_CHANGED_AT}) {_VISIBLE_USES}) AS last_modified"
 )
 
 # Sorting and type-ahead use the slug: the same for every spelling of a term.
@@ -98,7 +104,7 @@ def get_term(db: Database, ref: str) -> dict[str, Any] | None:
         return None
     uses = (
         Query(
-            "a.id, a.slug, a.title, '/v1/articles/' || a.slug AS url, at.definition",
+            f"a.id, a.slug, a.title, at.definition, {ISSUE_OF_ARTICLE}",
             "article_terms at JOIN articles a ON a.id = at.article_id",
         )
         .filter(VISIBLE_ARTICLE)

@@ -20,7 +20,7 @@ _COLUMNS = (
     f" (SELECT COUNT(*) {_ITS_ARTICLES}) AS article_count, i.created_at, i.updated_at,"
     # An edition's representation changes with its articles.
     f" MAX(i.updated_at, COALESCE((SELECT MAX({ARTICLE_CHANGED_AT}) {_ITS_ARTICLES}), ''))"
-    " AS last_modified, '/v1/issues/' || i.slug AS url"
+    " AS last_modified"
 )
 
 
@@ -50,11 +50,25 @@ def issues_by_id(db: Database, ids: set[int]) -> dict[int, dict[str, Any]]:
     return {row["id"]: row for row in db.query(*query.sql())}
 
 
+LATEST = "latest"
+_NEWEST_FIRST = " ORDER BY COALESCE(i.published_on, '') DESC, i.number DESC"
+
+
+def issue_clause(ref: str, name: str) -> tuple[str, dict[str, Any]]:
+    """`i.id` matching an issue reference: an id, a slug, or `latest`, the newest visible
+    issue (a slug is never `latest`: it is reserved)."""
+    if ref == LATEST:
+        newest = _visible_issues()
+        newest.select = "i.id"
+        sql, params = newest.sql(_NEWEST_FIRST + " LIMIT 1")
+        return f"i.id = ({sql})", params
+    return ref_clause("i", ref, name)
+
+
 def get_issue(db: Database, ref: str) -> dict[str, Any] | None:
-    clause, params = ref_clause("i", ref, "ref")
+    clause, params = issue_clause(ref, "ref")
     return one(db, *_visible_issues().filter(clause, **params).sql())
 
 
 def latest_issue(db: Database) -> dict[str, Any] | None:
-    newest_first = " ORDER BY COALESCE(i.published_on, '') DESC, i.number DESC LIMIT 1"
-    return one(db, *_visible_issues().sql(newest_first))
+    return get_issue(db, LATEST)

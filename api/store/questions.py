@@ -7,7 +7,8 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from .common import ARTICLE_CHANGED_AT, VISIBLE_ARTICLE, loads, one, ref_clause, visible_article_ids
+from .common import ARTICLE_CHANGED_AT, VISIBLE_ARTICLE, loads, one, visible_article_ids
+from .issues import issue_clause
 from .pagination import Page, Query, SortKey, paginate
 
 QUESTION_COLUMNS = (
@@ -48,7 +49,7 @@ def list_questions(
         query.filter(f"q.article_id IN ({subquery})", **params)
         keys = [SortKey("position", "q.position"), *keys]  # one article: in its own order
     if filters.issue is not None:
-        clause, params = ref_clause("i", filters.issue, "issue")
+        clause, params = issue_clause(filters.issue, "issue")
         query.filter(f"a.issue_id IN (SELECT i.id FROM issues i WHERE {clause})", **params)
     page = paginate(db, query, keys, limit=limit, cursor=cursor)
     page.items = [shape_question(r) for r in page.items]

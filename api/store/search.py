@@ -26,8 +26,8 @@ import orjson
 from sqlite_utils import Database
 
 from ..timefmt import utc_now
-from .common import ARTICLE_CHANGED_AT, VISIBLE_ARTICLE, fts_query, ref_clause
-from .issues import latest_issue
+from .common import ARTICLE_CHANGED_AT, VISIBLE_ARTICLE, fts_query
+from .issues import issue_clause
 from .pagination import CursorError, Page
 
 TYPES = ("article", "background", "term", "question")
@@ -79,10 +79,10 @@ def search(db: Database, filters: SearchFilters, *, limit: int, cursor: str | No
         where.append(f"d.type IN ({marks})")
         params.update({f"type{n}": t for n, t in enumerate(types)})
     if filters.issue is not None:
-        clause, issue_params = _issue_clause(db, filters.issue)
-        where.append(clause)
+        clause, issue_params = issue_clause(filters.issue, "issue")
+        where.append(f"a.issue_id IN (SELECT i.id FROM issues i WHERE {clause})")
         params.update(issue_params)
-    signature = _signature(match, types, params.get("issue"))
+    signature = _signature(match, types, filters.issue)
     after = ""
     if cursor:
         after = (
@@ -119,14 +119,6 @@ def search(db: Database, filters: SearchFilters, *, limit: int, cursor: str | No
         _, kind, item_id, score, _ = rows[-1]
         next_cursor = _encode(signature, [score, kind, item_id])
     return Page(_hits(db, match, [row[0] for row in rows]), total, limit, next_cursor)
-
-
-def _issue_clause(db: Database, ref: str) -> tuple[str, dict[str, Any]]:
-    if ref == "latest":
-        issue = latest_issue(db)
-        return "a.issue_id = :issue", {"issue": issue["id"] if issue else None}
-    clause, params = ref_clause("i", ref, "issue")
-    return f"a.issue_id IN (SELECT i.id FROM issues i WHERE {clause})", params
 
 
 def _hits(db: Database, match: str, docs: list[int]) -> list[dict[str, Any]]:
