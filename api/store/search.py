@@ -133,7 +133,9 @@ def _hits(db: Database, match: str, docs: list[int]) -> list[dict[str, Any]]:
                 ELSE a.title END AS title,
             a.slug AS article_slug, s.anchor, t.slug AS term_slug,
             snippet(search_index, 1, {snippet}) AS summary_snippet,
-            snippet(search_index, 2, {snippet}) AS body_snippet,
+            -- A long body is tokenized for its snippet only when the short text has no match.
+            CASE WHEN instr(snippet(search_index, 1, {snippet}), '{_OPEN}') THEN NULL
+                ELSE snippet(search_index, 2, {snippet}) END AS body_snippet,
             {ARTICLE_CHANGED_AT} AS last_modified
         FROM {_MATCHED}
         JOIN search_text st ON st.id = d.id
