@@ -14,6 +14,7 @@ from pathlib import Path
 import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import CHECKS
+from schemathesis.generation.meta import GenerationMode
 
 from api import create_app
 from api.db import connect
@@ -50,5 +51,7 @@ def test_every_operation_honours_the_contract(case: schemathesis.Case) -> None:
         # Cursors are opaque tokens the API issues; a made-up one is rightly a 400, which
         # the schema cannot express. Real cursors are walked end to end in test_api_http.py.
         del case.query["cursor"]
+        if case.meta is not None and case.meta.generation.mode == GenerationMode.NEGATIVE:
+            return  # the cursor may have been all that was invalid: nothing left to reject
     # In-process calls do not decompress, so ask for the identity encoding.
     case.call_and_validate(headers={"Accept-Encoding": "identity"}, checks=ALL_CHECKS)
