@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 export FLASK_APP := api
 
-.PHONY: serve test fuzz lint bench seed clean
+.PHONY: serve test fuzz lint typecheck sdk-check bench seed clean clean-db
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -20,9 +20,16 @@ serve: $(VENV)/.installed  ## set up, seed an empty database, serve on 127.0.0.1
 	$(BIN)/flask seed --if-empty
 	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers 2 --access-logfile - 'api:create_app()'
 
-test: $(VENV)/.installed  ## set up with dev tools, lint, run the test suite
-	$(BIN)/ruff check api tests bench
+test: $(VENV)/.installed  ## set up with dev tools, lint, type-check, run the suite, check the TypeScript SDK
+	$(BIN)/ruff check api tests bench scripts
+	$(BIN)/ruff format --check api tests bench scripts
+	$(BIN)/mypy api
+	bash scripts/ensure-chromium.sh  # the reader page's browser test; Debian's chromium
 	$(BIN)/pytest -n auto
+	$(MAKE) sdk-check
+
+sdk-check:  ## TypeScript SDK: npm ci, types in step with openapi.yaml, tsc --strict over the examples
+	bash clients/typescript/check.sh
 
 fuzz: $(VENV)/.installed  ## heavier schemathesis run over every operation
 	FUZZ_EXAMPLES=2000 $(BIN)/pytest -n auto tests/test_fuzz.py
@@ -34,8 +41,16 @@ seed: $(VENV)/.installed
 	$(BIN)/flask seed
 
 lint: $(VENV)/.installed
-	$(BIN)/ruff check api tests bench
-	$(BIN)/ruff format --check api tests bench
+	$(BIN)/ruff check api tests bench scripts
+	$(BIN)/ruff format --check api tests bench scripts
 
-clean:
-	rm -rf $(VENV) instance .pytest_cache
+typecheck: $(VENV)/.installed
+	$(BIN)/mypy api
+
+clean:  ## remove the virtualenv and caches; the database stays (see clean-db)
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache .hypothesis .schemathesis clients/typescript/node_modules
+	@echo "Kept the database in instance/ (make clean-db deletes it)."
+
+clean-db:  ## delete the working database (instance/), after saying so
+	@echo "Deleting instance/ and the content database in it."
+	rm -rf instance

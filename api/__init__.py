@@ -13,11 +13,11 @@ from typing import Any
 import orjson
 from flask import Flask
 from flask.json.provider import JSONProvider
-from flask_cors import CORS
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .compression import init_compression
 from .config import DEFAULTS
+from .cors import init_cors
 from .db import init_db
 from .errors import register_error_handlers
 
@@ -55,20 +55,18 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
 
     init_compression(app)
-    # Reads are public: `*` without Vary: Origin lets shared caches keep one copy.
-    CORS(
-        app,
-        resources={r"/v1/*": {"origins": "*"}, r"/openapi.*": {"origins": "*"}},
-        methods=["GET", "HEAD", "OPTIONS"],
-        expose_headers=["ETag", "Link", "Last-Modified"],
-        send_wildcard=True,
-        max_age=86400,
-    )
+    init_cors(app)
 
     register_error_handlers(app)
+    from .auth import authenticate_request
+
+    app.before_request(authenticate_request)
     from .routes import register_blueprints
 
     register_blueprints(app)
+    from .limits import init_limits
+
+    init_limits(app)  # after authentication: writes are counted per key
     from .cli import register_commands
 
     register_commands(app)

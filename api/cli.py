@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import sqlite3
 import sys
-from collections import Counter
-from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import click
@@ -13,22 +10,13 @@ import orjson
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
-from .db import connect
-from .importer.document import DocumentError
-from .importer.write import WriteConflict, write_document
-
-SEED_SUFFIXES = (".txt", ".md")
+from .auth import ROLES, create_key, list_keys, revoke_key
+from .db import Database, connect
+from .importer.imports import Outcome, find_documents, import_files
 
 
-def find_documents(paths: Iterable[Path]) -> Iterator[Path]:
-    """Files as given, and the editor documents inside folders, in a stable order."""
-    for path in paths:
-        if path.is_dir():
-            yield from sorted(
-                p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SEED_SUFFIXES
-            )
-        else:
-            yield path
+def _cli_db() -> Database:
+    return connect(current_app.config["DATABASE"], current_app.config["DATABASE_BUSY_TIMEOUT_MS"])
 
 
 @click.command("seed")
@@ -55,7 +43,7 @@ def seed_command(paths: tuple[Path, ...], dry_run: bool, as_json: bool, if_empty
       flask --app api seed seed/issue-1/ new.txt
       flask --app api seed --dry-run --json ../shared/seed-documents/*.txt
     """
-    db = connect(current_app.config["DATABASE"], current_app.config["DATABASE_BUSY_TIMEOUT_MS"])
+    db = _cli_db()
     try:
         if if_empty and db["articles"].count:
             click.echo("The database already has articles; nothing seeded (--if-empty).")
@@ -63,61 +51,118 @@ def seed_command(paths: tuple[Path, ...], dry_run: bool, as_json: bool, if_empty
         targets = list(find_documents(paths or [Path(current_app.config["SEED_PATH"])]))
         if not targets:
             raise click.UsageError("No documents found (looked for *.txt and *.md files).")
-        counts: Counter[str] = Counter()
-        warnings: list[str] = []
-        errors: list[str] = []
+
+        def show(outcome: Outcome) -> None:
+            if as_json and outcome.document is not None:
+                # JSON Lines: one document a line, so many files still parse line by line.
+                click.echo(orjson.dumps(outcome.document.to_dict()).decode())
+
         show_progress = len(targets) > 10 and not as_json and sys.stderr.isatty()
         with click.progressbar(
             targets, label="Seeding", file=sys.stderr, hidden=not show_progress
         ) as bar:
-            for path in bar:
-                outcome = _seed_one(db, path, dry_run=dry_run, as_json=as_json, warnings=warnings)
-                if outcome.startswith("error:"):
-                    errors.append(outcome.removeprefix("error:"))
-                    counts["failed"] += 1
-                else:
-                    counts[outcome] += 1
+            report = import_files(db, bar, dry_run=dry_run, each=show)
         # With --json, stdout carries only the documents; the report goes to stderr.
-        for line in warnings:
-            click.echo(f"warning: {line}", err=True)
-        for line in errors:
-            click.echo(f"error: {line}", err=True)
-        done = [f"{counts[k]} {k}" for k in ("created", "updated", "unchanged", "parsed")]
-        summary = ", ".join(
-            [d for d in done if not d.startswith("0 ")] + [f"{counts['failed']} failed"]
-        )
-        dry = " (dry run: nothing written)" if dry_run else ""
-        click.echo(f"{len(targets)} file(s): {summary}{dry}", err=as_json)
-        if counts["failed"]:
+        for outcome in report.outcomes:
+            for warning in outcome.document.warnings if outcome.document else ():
+                click.echo(f"warning: {outcome.name}:{warning.line}: {warning.message}", err=True)
+        for outcome in report.outcomes:
+            if outcome.failed:
+                click.echo(f"error: {outcome.message()}", err=True)
+        click.echo(report.summary(dry_run=dry_run), err=as_json)
+        if report.failed:
             sys.exit(1)
     finally:
         db.close()
 
 
-def _seed_one(db, path: Path, *, dry_run: bool, as_json: bool, warnings: list[str]) -> str:
-    try:
-        raw = path.read_bytes()
-    except OSError as error:
-        return f"error:{path}: cannot read: {error.strerror or error}"
-    from .importer.parse import parse_document  # the parser is the heavy import; CLI only
+@click.group("keys")
+def keys_group() -> None:
+    """Make, list and revoke API keys (Authorization: Bearer <key>).
 
+    \b
+    Roles: reader (reads, when reads need a key), editor (writes and previews drafts),
+    admin (an editor who also manages keys and webhooks).
+    """
+
+
+@keys_group.command("create")
+@with_appcontext
+@click.option("--role", type=click.Choice(ROLES), required=True, help="What the key may do.")
+@click.option("--name", required=True, help="Who or what holds it, e.g. 'Jane (laptop)'.")
+@click.option("--quiet", is_flag=True, help="Print only the secret, on one line (for scripts).")
+def keys_create(role: str, name: str, quiet: bool) -> None:
+    """Make a key and print its secret: it is shown this once and stored only as a hash.
+
+    \b
+    Example:
+      flask --app api keys create --role editor --name "Jane"
+      KEY=$(flask --app api keys create --role editor --name ci --quiet)
+    """
+    db = _cli_db()
     try:
-        document = parse_document(raw, name=str(path))
-    except DocumentError as error:
-        return f"error:{path}:{error.line}: {error.message}"
-    warnings.extend(f"{path}:{w.line}: {w.message}" for w in document.warnings)
-    if as_json:
-        # JSON Lines: one document a line, so many files still parse line by line.
-        click.echo(orjson.dumps(document.to_dict()).decode())
-    if dry_run:
-        return "parsed"
+        secret, row = create_key(db, name, role)
+    except ValueError as error:
+        raise click.ClickException(str(error)) from error
+    finally:
+        db.close()
+    if quiet:
+        click.echo(secret)
+        return
+    click.echo(f"Created {row['role']} key {row['name']!r}. Its secret, shown only this once:")
+    click.echo(f"\n    {secret}\n")
+    click.echo("Send it as: Authorization: Bearer <secret>")
+
+
+@keys_group.command("list")
+@with_appcontext
+@click.option("--json", "as_json", is_flag=True, help="One JSON object a line.")
+def keys_list(as_json: bool) -> None:
+    """List keys (never their secrets): name, role, hint, created, revoked.
+
+    \b
+    Example:
+      flask --app api keys list
+    """
+    db = _cli_db()
     try:
-        return write_document(db, document).outcome
-    except WriteConflict as error:
-        return f"error:{path}: {error}"
-    except sqlite3.Error as error:  # a locked or damaged database: this file is not stored
-        return f"error:{path}: not stored: {error}"
+        found = list_keys(db)
+    finally:
+        db.close()
+    for row in found:
+        if as_json:
+            click.echo(orjson.dumps(row).decode())
+        else:
+            state = f"revoked {row['revoked_at']}" if row["revoked_at"] else "live"
+            click.echo(
+                f"{row['name']}\t{row['role']}\t{row['hint']}\tcreated {row['created_at']}\t{state}"
+            )
+    if not found and not as_json:
+        click.echo("No keys yet: flask --app api keys create --role editor --name NAME", err=True)
+
+
+@keys_group.command("revoke")
+@with_appcontext
+@click.argument("name")
+def keys_revoke(name: str) -> None:
+    """End the live key with this name; requests with it get 401 from now on.
+
+    \b
+    Example:
+      flask --app api keys revoke "Jane (laptop)"
+    """
+    db = _cli_db()
+    try:
+        revoked = revoke_key(db, name)
+    finally:
+        db.close()
+    if not revoked:
+        raise click.ClickException(
+            f"no live key is named {name!r} (see: flask --app api keys list)"
+        )
+    click.echo(f"Revoked {name!r}.")
 
 
 def register_commands(app: Flask) -> None:
     app.cli.add_command(seed_command)
+    app.cli.add_command(keys_group)

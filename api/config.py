@@ -17,6 +17,13 @@ DEFAULTS: dict[str, object] = {
     # Proxies in front of the app whose X-Forwarded-* headers to trust (0: none).
     "TRUSTED_PROXIES": 0,
     "COMPRESS_MIN_SIZE": 500,
+    # Writes per key (one editor's tool makes 60 a minute), and invalid keys per address.
+    "WRITE_RATE_LIMIT": "60 per minute",
+    "AUTH_FAILURE_RATE_LIMIT": "20 per minute",
+    # Origins whose pages may write with an editor's key (CORS); reads are open to all.
+    "WRITE_ORIGINS": [],
+    # When true, every read needs a key too (a reader key is enough).
+    "READS_REQUIRE_KEY": False,
     # Where clients reach this API: every link in a response starts with it, so the
     # request's Host header never decides where a cached response points.
     "PUBLIC_BASE_URL": "http://127.0.0.1:5000",

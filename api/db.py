@@ -87,7 +87,13 @@ def init_db(path: str | Path, busy_timeout_ms: int = 5000) -> None:
 def write_transaction(db: Database) -> Iterator[Database]:
     """All-or-nothing write. BEGIN IMMEDIATE takes the write lock up front, so a
     transaction that reads then writes waits on busy_timeout instead of failing
-    with 'database is locked' when it tries to upgrade its lock."""
+    with 'database is locked' when it tries to upgrade its lock.
+
+    Re-entrant: inside a transaction already open on this connection it joins that one,
+    so a route can check a precondition and call the writer in one transaction."""
+    if db.conn.in_transaction:
+        yield db
+        return
     db.execute("BEGIN IMMEDIATE")
     try:
         yield db
@@ -206,7 +212,7 @@ def m001_initial_schema(db: Database) -> None:
     # Triggers keep the index in step with every write, whoever makes it. Glossary
     # wording is indexed with its article (body_text), never on its own, so a draft's
     # definition cannot be found through a shared index.
-    db["articles"].enable_fts(["title", "lede", "body_text"], create_triggers=True)
+    db.table("articles").enable_fts(["title", "lede", "body_text"], create_triggers=True)
 
 
 _OLD_HTML_TERM = re.compile(
@@ -260,6 +266,41 @@ def m002_neutral_glossary_marks(db: Database) -> None:
                 row[0],
             ],
         )
+
+
+@migrations()
+def m003_editorial(db: Database) -> None:
+    """Editors over HTTP: API keys (hashes only), soft deletes, and the change log that
+    the sync (and webhooks) read, written in the same transaction as the content."""
+    db.execute(
+        """CREATE TABLE api_keys (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            name TEXT NOT NULL,
+            role TEXT NOT NULL CHECK (role IN ('reader', 'editor', 'admin')),
+            secret_hash TEXT NOT NULL UNIQUE,
+            hint TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            revoked_at TEXT,
+            last_used_at TEXT
+        )"""
+    )
+    # A name names one live key; a revoked key's name may be given to a new one.
+    db.execute("CREATE UNIQUE INDEX api_keys_live_name ON api_keys (name) WHERE revoked_at IS NULL")
+    for table in ("articles", "issues"):
+        db.execute(f"ALTER TABLE {table} ADD COLUMN deleted_at TEXT")
+    # The content hash without status and date: a change of status alone is no update.
+    db.execute("ALTER TABLE articles ADD COLUMN body_hash TEXT")
+    db.execute(
+        """CREATE TABLE changes (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            at TEXT NOT NULL,
+            type TEXT NOT NULL CHECK (type IN ('issue', 'article', 'term', 'question', 'source')),
+            item_id INTEGER NOT NULL,
+            action TEXT NOT NULL
+                CHECK (action IN ('created', 'updated', 'published', 'unpublished', 'deleted'))
+        )"""
+    )
+    db.execute("CREATE INDEX changes_item ON changes (type, item_id, seq)")
 
 
 # Search (m010) ---------------------------------------------------------------------------

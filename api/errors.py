@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import Any, ClassVar
 
 import orjson
 from flask import Flask, Response, request
@@ -21,14 +21,16 @@ class ApiError(Exception):
 
     status = 400
     title = "Bad Request"
+    default_headers: ClassVar[tuple[tuple[str, str], ...]] = ()
 
     def __init__(
         self,
         detail: str,
         *,
-        errors: dict[str, list[str]] | None = None,
+        errors: dict[str, Any] | None = None,
         status: int | None = None,
         title: str | None = None,
+        headers: dict[str, str] | None = None,
     ) -> None:
         super().__init__(detail)
         self.detail = detail
@@ -37,6 +39,7 @@ class ApiError(Exception):
             self.status = status
         if title is not None:
             self.title = title
+        self.headers = dict(self.default_headers) | (headers or {})
 
 
 class InvalidQuery(ApiError):
@@ -47,6 +50,33 @@ class InvalidQuery(ApiError):
 class NotFound(ApiError):
     status = 404
     title = "Not Found"
+
+
+class Conflict(ApiError):
+    status = 409
+    title = "Conflict"
+
+
+class PreconditionFailed(ApiError):
+    status = 412
+    title = "Precondition Failed"
+
+
+class UnsupportedMediaType(ApiError):
+    status = 415
+    title = "Unsupported Media Type"
+
+
+class InvalidBody(ApiError):
+    """A body that parses but says something we cannot store; `errors` names the fields."""
+
+    status = 422
+    title = "Unprocessable Content"
+
+
+class PreconditionRequired(ApiError):
+    status = 428
+    title = "Precondition Required"
 
 
 def problem(
@@ -77,7 +107,9 @@ def problem(
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(ApiError)
     def _api_error(error: ApiError) -> Response:
-        return problem(error.status, error.title, error.detail, errors=error.errors)
+        return problem(
+            error.status, error.title, error.detail, errors=error.errors, headers=error.headers
+        )
 
     @app.errorhandler(CursorError)
     def _bad_cursor(error: CursorError) -> Response:

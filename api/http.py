@@ -16,25 +16,47 @@ from .schemas.common import ignored_parameter, is_default, query_values
 from .store.pagination import Page
 
 
+def body_etag(body: bytes) -> str:
+    """The strong ETag of a JSON body: a hash of its bytes."""
+    return hashlib.blake2b(body, digest_size=16).hexdigest()
+
+
+def etag_of(payload: Any) -> str:
+    return body_etag(orjson.dumps(payload))
+
+
+def cache_headers(response: Response) -> None:
+    """Public content may be kept by any cache; what a key sees (a preview, say) by none.
+    Either way the answer depends on the Authorization header."""
+    keyed = g.get("caller") is not None
+    response.headers["Cache-Control"] = (
+        "private, no-store" if keyed else current_app.config["PUBLIC_CACHE_CONTROL"]
+    )
+    response.vary.add("Authorization")
+
+
 def json_response(
     payload: Any,
     *,
     last_modified: str | None = None,
     headers: dict[str, str] | None = None,
+    status: int = 200,
 ) -> Response:
     """Serialise once, tag with a strong ETag of the bytes, answer 304 when it matches."""
     body = orjson.dumps(payload)
-    response = Response(body, mimetype="application/json")
-    etag = hashlib.blake2b(body, digest_size=16).hexdigest()
+    response = Response(body, status=status, mimetype="application/json")
+    etag = body_etag(body)
     response.set_etag(etag)
     g.etag = etag  # the compression cache keys on it: one gzip per content version
-    # Everything served so far is published content; drafts come with editor keys.
-    response.headers["Cache-Control"] = current_app.config["PUBLIC_CACHE_CONTROL"]
+    cache_headers(response)
     if last_modified:
         response.last_modified = datetime.fromisoformat(last_modified.replace("Z", "+00:00"))
     for name, value in (headers or {}).items():
         response.headers[name] = value
-    return response.make_conditional(request)
+    if request.method not in ("GET", "HEAD"):
+        return response  # a write's answer: its ETag is the new version's, not a condition
+    response.make_conditional(request)  # in place: 304 and 412 as the headers ask
+    return response
 
 
 def detail_response(item: dict[str, Any], *, modified: str | None = None) -> Response:

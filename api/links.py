@@ -53,7 +53,7 @@ def base_url() -> str:
 @lru_cache(maxsize=64)
 def _path_template(app: Flask, endpoint: str, names: tuple[str, ...]) -> str:
     """The route's path with `{name}` holes, built once per app through url_for."""
-    holes = {n: f"__{n}__" for n in names}
+    holes: dict[str, Any] = {n: f"__{n}__" for n in names}
     with app.test_request_context():
         try:
             path = url_for(endpoint, **holes)
@@ -95,6 +95,10 @@ def section_url(article_slug: str, anchor: str) -> str:
 
 def question_url(question_id: int) -> str:
     return api_url("questions.get_question", question_id=question_id)
+
+
+def source_url(source_id: int) -> str:
+    return api_url("sources.get_source", source_id=source_id)
 
 
 def web_url(kind: str, **values: Any) -> str | None:

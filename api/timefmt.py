@@ -3,13 +3,33 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 
 RFC3339 = "%Y-%m-%dT%H:%M:%SZ"
 
 
+_clock: Callable[[], datetime] | None = None
+
+
 def utc_now() -> str:
-    return datetime.now(UTC).strftime(RFC3339)
+    """Now, in our spelling. Tests move the clock with `clock_at`."""
+    moment = _clock() if _clock is not None else datetime.now(UTC)
+    return to_rfc3339(moment.replace(microsecond=0))
+
+
+@contextmanager
+def clock_at(moment: str | datetime) -> Iterator[None]:
+    """Within this block, `utc_now()` is `moment` (a datetime or RFC 3339 text): for
+    tests of scheduled content, which must see time pass without waiting for it."""
+    global _clock
+    fixed = parse_instant(moment) if isinstance(moment, str) else moment
+    previous, _clock = _clock, lambda: fixed
+    try:
+        yield
+    finally:
+        _clock = previous
 
 
 def to_rfc3339(moment: datetime) -> str:

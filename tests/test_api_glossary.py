@@ -114,7 +114,7 @@ def test_seed_glossary_detail(seed_api: FlaskClient) -> None:
             "id": term["articles"][0]["id"],
             "slug": SEED_SLUG,
             "title": SEED_TITLE,
-            "url": f"/v1/articles/{SEED_SLUG}",
+            "url": f"{BASE_URL}/v1/articles/{SEED_SLUG}",
             "definition": SANCTIONS_DEFINITION,
         }
     ]

@@ -641,7 +641,8 @@ def test_unknown_route_is_404_problem_not_html(api: FlaskClient, url: str) -> No
 
 @pytest.mark.parametrize("method", ["post", "put", "delete", "patch"])
 @pytest.mark.parametrize(
-    "url", ["/v1/articles", "/v1/articles/alpha", "/v1/glossary", "/v1/issues/issue-1/bundle"]
+    "url",
+    ["/v1/glossary", "/v1/issues/issue-1/bundle", "/v1/articles/alpha/sections", "/v1/sources"],
 )
 def test_wrong_method_is_405_with_allow(api: FlaskClient, method: str, url: str) -> None:
     response = getattr(api, method)(url, json={"title": "x"})

@@ -99,7 +99,7 @@ def assemble(front: FrontMatter, found: Content, lines: list[Line], warn: Warn) 
         slug=front.slug or slugify(title),
         lede=lede,
         published_at=front.published_at or _published_at(lede_paras, found, front, warn),
-        status=front.status,
+        status=front.status or "published",
         issue=front.issue,
         sections=sections,
         sources=found.sources.items,

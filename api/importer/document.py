@@ -38,6 +38,9 @@ class Section:
     paragraphs: list[str] = field(default_factory=list)  # body only
     items: list[Item] = field(default_factory=list)  # background only
     line: int = 0  # where the heading stood, for messages
+    # The stored row, when the section comes from the database (an edit over HTTP):
+    # written back under the same id. Never part of the content or its hash.
+    id: int | None = field(default=None, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {"kind": self.kind, "heading": self.heading, "anchor": self.anchor}
@@ -55,9 +58,15 @@ class Source:
     domain: str
     publisher: str | None = None
     published_on: str | None = None  # YYYY-MM-DD when the URL carries a date
+    id: int | None = field(default=None, compare=False)  # as for Section.id
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return {
+            "url": self.url,
+            "domain": self.domain,
+            "publisher": self.publisher,
+            "published_on": self.published_on,
+        }
 
 
 @dataclass
@@ -73,6 +82,7 @@ class Term:
 class Question:
     text: str
     kinds: list[str] = field(default_factory=list)
+    id: int | None = field(default=None, compare=False)  # as for Section.id
 
     def to_dict(self) -> dict[str, Any]:
         return {"text": self.text, "kinds": list(self.kinds)}
@@ -104,6 +114,8 @@ class Document:
     word_count: int = 0
     reading_minutes: int = 0
     reading_level: float | None = None  # Flesch–Kincaid grade
+    # Whether the text said its status, or the caller's default was taken.
+    status_stated: bool = field(default=True, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -51,7 +51,7 @@ class FrontMatter:
     slug: str | None = None
     issue: IssueRef | None = None
     published_at: str | None = None
-    status: Status = "published"
+    status: Status | None = None  # None: not stated; the caller's default applies
 
 
 def read_front_matter(raw_lines: list[str], warn: Warn) -> tuple[FrontMatter, int]:
@@ -165,7 +165,7 @@ def _set_front(
             raise DocumentError(
                 line, f"status must be draft, scheduled or published, not {value!r}"
             )
-        front.status = status  # type: ignore[assignment]  # checked against _STATUSES above
+        front.status = status  # checked against _STATUSES above
     elif key == "published_at":
         front.published_at = None if value is None else _front_instant(value, line, warn)
     elif key == "issue":

@@ -27,7 +27,7 @@ from __future__ import annotations
 from ..slugs import slugify
 from .assemble import assemble
 from .body import read_content
-from .document import Document, DocumentError, Warning
+from .document import Document, DocumentError, Status, Warning
 from .frontmatter import read_front_matter
 from .lines import (
     MAX_DOCUMENT_BYTES,
@@ -41,21 +41,25 @@ from .lines import (
 __all__ = ["MAX_DOCUMENT_BYTES", "parse_document", "slugify"]
 
 
-def parse_document(text: str | bytes, *, name: str | None = None) -> Document:
+def parse_document(
+    text: str | bytes, *, name: str | None = None, default_status: Status = "published"
+) -> Document:
     """Read one editor document. Raises DocumentError (with the line) for unusable input.
 
     ``name`` (a file name) is attached to errors as a note: the CLI already prefixes
     its messages with the path, so it is kept out of the message itself.
+    ``default_status`` is the status when the front matter states none (the seed
+    publishes; an import over HTTP makes a draft).
     """
     try:
-        return _parse(text)
+        return _parse(text, default_status)
     except DocumentError as error:
         if name:
             error.add_note(f"in {name}")
         raise
 
 
-def _parse(text: str | bytes) -> Document:
+def _parse(text: str | bytes, default_status: Status) -> Document:
     decoded = decode(text)
     raw_lines = split_lines(decoded)
     warnings: list[Warning] = []
@@ -64,12 +68,15 @@ def _parse(text: str | bytes) -> Document:
         warnings.append(Warning(line, message))
 
     front, start = read_front_matter(raw_lines, warn)
+    status_stated = front.status is not None
+    front.status = front.status or default_status
     lines = content_lines(raw_lines, start, warn)
     if not lines:  # only front matter: name its closing line (``start`` is 1-based there)
         raise DocumentError(start, "no article text after the front matter")
     reject_foreign_formats(lines[0], decoded)
     lines = drop_masthead_and_footer(lines, warn)
     document = assemble(front, read_content(lines, warn, title=front.title), lines, warn)
+    document.status_stated = status_stated
     # Stable order: the line they concern, then the order they were found in.
     document.warnings = sorted(warnings, key=lambda w: w.line)
     return document

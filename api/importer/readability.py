@@ -50,3 +50,15 @@ def flesch_kincaid_grade(text: str) -> float | None:
     syllables = sum(_syllables(w) for w in found)
     grade = 0.39 * len(found) / sentences + 11.8 * syllables / len(found) - 15.59
     return round(grade, 1)
+
+
+def measure(
+    lede: str, paragraphs: list[str], items: list[tuple[str, str]]
+) -> tuple[int, int, float | None]:
+    """(word count, reading minutes, reading level) of an article. Words count the lede,
+    body paragraphs and background items (label and text); headings, glossary, questions
+    and sources are apparatus. The reading level is the prose alone."""
+    prose = "\n".join([lede, *paragraphs])
+    counted = "\n".join([prose, *(f"{label} {text}" for label, text in items)])
+    count = word_count(counted)
+    return count, reading_minutes(count), flesch_kincaid_grade(prose)

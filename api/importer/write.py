@@ -34,22 +34,38 @@ class WriteResult:
     slug: str
 
 
-def content_hash(document: Document) -> str:
+def content_hash(document: Document, *, leave_out: tuple[str, ...] = ()) -> str:
     """Hash of what the document says (warnings aside), to tell an edit from a re-seed."""
     content = document.to_dict()
-    content.pop("warnings", None)
+    for key in ("warnings", *leave_out):
+        content.pop(key, None)
     canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return "sha256:" + hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def write_document(db: Database, document: Document) -> WriteResult:
-    """Raises WriteConflict (nothing written) when the document contradicts stored content."""
+def body_hash(document: Document) -> str:
+    """The content hash without what publishing changes (status and date)."""
+    return content_hash(document, leave_out=("status", "published_at"))
+
+
+def write_document(
+    db: Database, document: Document, *, article_id: int | None = None
+) -> WriteResult:
+    """Raises WriteConflict (nothing written) when the document contradicts stored content.
+
+    The article is the one with the document's slug, or, when `article_id` is given
+    (an edit over HTTP, which may rename the slug), that one. Joins the caller's
+    transaction when one is open (a route that checked If-Match first); the change log
+    is written in the same transaction as the content."""
     digest = content_hash(document)
     with write_transaction(db):
-        existing = writes.find_article(db, document.slug)
-        if existing and existing["content_hash"] == digest:
-            return WriteResult("unchanged", existing["id"], document.slug)
+        existing = _target(db, document.slug, article_id)
+        # A deleted article's slug written again restores it, as a new article would be.
+        live = existing if existing is not None and existing["deleted_at"] is None else None
+        if live is not None and live["content_hash"] == digest:
+            return WriteResult("unchanged", live["id"], document.slug)
         now = utc_now()
+        before = writes.child_snapshot(db, live["id"]) if live else None
         issue_id = _issue_id(db, document, now)
         article_id = _write_article(db, document, issue_id, digest, now, existing)
         linker = TermLinker(_write_terms(db, article_id, document, now))
@@ -59,7 +75,62 @@ def write_document(db: Database, document: Document) -> WriteResult:
         writes.set_lede_formats(
             db, article_id, linker.html(document.lede), linker.markdown(document.lede)
         )
-    return WriteResult("updated" if existing else "created", article_id, document.slug)
+        _log_article_write(db, article_id, live, before, now)
+        for changed_issue in {issue_id, existing["issue_id"] if existing else None}:
+            if changed_issue is not None:
+                writes.log_change(db, "issue", changed_issue, "updated", now)
+    return WriteResult("updated" if live else "created", article_id, document.slug)
+
+
+def _target(db: Database, slug: str, article_id: int | None) -> dict[str, Any] | None:
+    if article_id is None:
+        return writes.find_article(db, slug)
+    existing = writes.find_article_by_id(db, article_id)
+    owner = writes.find_article(db, slug)
+    if owner is not None and owner["id"] != article_id:
+        raise WriteConflict(f"the slug {slug!r} belongs to article {owner['id']}")
+    return existing
+
+
+def _publicly_visible(status: str, published_at: str | None, now: str) -> bool:
+    return status != "draft" and published_at is not None and published_at <= now
+
+
+def _log_article_write(
+    db: Database,
+    article_id: int,
+    existing: dict[str, Any] | None,
+    before: dict[str, dict[int, str]] | None,
+    now: str,
+) -> None:
+    """created / updated, and published / unpublished when what the public sees flips.
+    A change of status alone is not an update. A scheduled article's publication is
+    its moment passing, which the sync reads from the article itself."""
+    stored = writes.find_article_by_id(db, article_id)
+    visible = _publicly_visible(stored["status"], stored["published_at"], now)
+    if existing is None:
+        writes.log_change(db, "article", article_id, "created", now)
+        if visible:
+            writes.log_change(db, "article", article_id, "published", now)
+    else:
+        was_visible = _publicly_visible(existing["status"], existing["published_at"], now)
+        if stored["body_hash"] != existing["body_hash"]:
+            writes.log_change(db, "article", article_id, "updated", now)
+        if visible != was_visible:
+            action = "published" if visible else "unpublished"
+            writes.log_change(db, "article", article_id, action, now)
+    after = writes.child_snapshot(db, article_id)
+    for kind, now_rows in after.items():
+        old_rows = (before or {}).get(kind, {})
+        for item_id in old_rows.keys() - now_rows.keys():
+            writes.log_change(db, kind, item_id, "deleted" if kind != "term" else "updated", now)
+        for item_id, content in now_rows.items():
+            if item_id not in old_rows:
+                writes.log_change(
+                    db, kind, item_id, "created" if kind != "term" else "updated", now
+                )
+            elif old_rows[item_id] != content:
+                writes.log_change(db, kind, item_id, "updated", now)
 
 
 def _issue_id(db: Database, document: Document, now: str) -> int | None:
@@ -113,20 +184,26 @@ def _write_article(
         "reading_level": document.reading_level,
         "body_text": _body_text(document),
         "content_hash": digest,
+        "body_hash": body_hash(document),
         "updated_at": now,
+        "deleted_at": None,  # writing a deleted article's slug again restores it
     }
+    # A draft may have no date yet; anything else published without one is published now.
+    publish_now = None if document.status == "draft" else now
     if existing is None:
         return writes.insert_article(
             db,
             {
                 **values,
-                "published_at": document.published_at or now,
+                "published_at": document.published_at or publish_now,
                 "position": writes.next_position(db, issue_id),
                 "created_at": now,
             },
         )
     if document.published_at:  # an edit without a date keeps the one it had
         values["published_at"] = document.published_at
+    elif existing["published_at"] is None:
+        values["published_at"] = publish_now
     if existing["issue_id"] != issue_id:
         values["position"] = writes.next_position(db, issue_id)
     writes.update_article(db, existing["id"], values)
@@ -167,6 +244,7 @@ def _section_rows(sections: list[Section], linker: TermLinker) -> list[dict[str,
             markdown = [linker.markdown(p) for p in section.paragraphs]
         rows.append(
             {
+                "id": section.id,
                 "kind": section.kind,
                 "number": section.number,
                 "heading": section.heading,
@@ -180,12 +258,18 @@ def _section_rows(sections: list[Section], linker: TermLinker) -> list[dict[str,
 
 
 def _question_rows(document: Document) -> list[dict[str, Any]]:
-    return [{"text": q.text, "kinds": _json(q.kinds)} for q in document.questions]
+    return [{"id": q.id, "text": q.text, "kinds": _json(q.kinds)} for q in document.questions]
 
 
 def _source_rows(document: Document) -> list[dict[str, Any]]:
     return [
-        {"url": s.url, "domain": s.domain, "publisher": s.publisher, "published_on": s.published_on}
+        {
+            "id": s.id,
+            "url": s.url,
+            "domain": s.domain,
+            "publisher": s.publisher,
+            "published_on": s.published_on,
+        }
         for s in document.sources
     ]
 

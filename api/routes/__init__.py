@@ -1,4 +1,4 @@
-"""One blueprint per resource, all mounted under /v1 (health and docs at the root)."""
+"""One blueprint per resource, all mounted under /v1 (health, docs and the reader at the root)."""
 
 from __future__ import annotations
 
@@ -27,11 +27,24 @@ def drop_trailing_slash() -> Response | None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from . import articles, docs, glossary, health, index, issues, questions, search, sources
+    from . import (
+        articles,
+        docs,
+        glossary,
+        health,
+        imports,
+        index,
+        issues,
+        questions,
+        reader,
+        search,
+        sources,
+    )
 
-    for module in (issues, articles, glossary, questions, sources, search):
+    for module in (issues, articles, glossary, questions, sources, imports, search):
         app.register_blueprint(module.bp, url_prefix=API_PREFIX)
     app.register_blueprint(index.bp)
     app.register_blueprint(health.bp)
     app.before_request(drop_trailing_slash)
     docs.init_app(app)
+    reader.init_app(app)

@@ -2,8 +2,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint
+from flask import Blueprint, Response
 
+from .. import editor
+from ..auth import authenticate
 from ..db import get_db
 from ..decorators import arguments, response
 from ..schemas.articles import (
@@ -107,3 +109,48 @@ def list_article_glossary(ref: str, args: dict[str, Any]) -> Page:
 def list_article_sources(ref: str, args: dict[str, Any]) -> Page:
     filters = SourceFilters(article=str(_article_id(ref)))
     return list_sources(get_db(), filters, limit=args["limit"], cursor=args.get("cursor"))
+
+
+# The editors' writes ------------------------------------------------------------------------
+
+
+@bp.post("/articles")
+@authenticate("editor")
+def create_article() -> Response:
+    return editor.create_article(editor.json_body())
+
+
+@bp.put("/articles/<ref>")
+@authenticate("editor")
+def replace_article(ref: str) -> Response:
+    return editor.replace_article(ref, editor.json_body())
+
+
+@bp.patch("/articles/<ref>")
+@authenticate("editor")
+def patch_article(ref: str) -> Response:
+    return editor.replace_article(ref, editor.json_body(patch=True), patch=True)
+
+
+@bp.delete("/articles/<ref>")
+@authenticate("editor")
+def delete_article(ref: str) -> Response:
+    return editor.delete_article(ref)
+
+
+@bp.post("/articles/<ref>/questions")
+@authenticate("editor")
+def add_question(ref: str) -> Response:
+    return editor.add_part("questions", ref, editor.json_body())
+
+
+@bp.post("/articles/<ref>/sources")
+@authenticate("editor")
+def add_source(ref: str) -> Response:
+    return editor.add_part("sources", ref, editor.json_body())
+
+
+@bp.post("/articles/<ref>/glossary")
+@authenticate("editor")
+def add_term(ref: str) -> Response:
+    return editor.add_term(ref, editor.json_body())

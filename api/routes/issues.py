@@ -2,8 +2,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint
+from flask import Blueprint, Response
 
+from .. import editor
+from ..auth import authenticate
 from ..db import get_db
 from ..decorators import arguments, response
 from ..errors import NotFound
@@ -65,3 +67,30 @@ def latest_bundle(args: dict[str, Any]) -> dict[str, Any]:
 @arguments(BundleArgs)
 def get_bundle(ref: str, args: dict[str, Any]) -> dict[str, Any]:
     return editions.issue_bundle(get_db(), ref, args["format"]) or not_found("issue", ref)
+
+
+# The editors' writes ------------------------------------------------------------------------
+
+
+@bp.post("/issues")
+@authenticate("editor")
+def create_issue() -> Response:
+    return editor.create_issue(editor.json_body())
+
+
+@bp.put("/issues/<ref>")
+@authenticate("editor")
+def replace_issue(ref: str) -> Response:
+    return editor.replace_issue(ref, editor.json_body())
+
+
+@bp.patch("/issues/<ref>")
+@authenticate("editor")
+def patch_issue(ref: str) -> Response:
+    return editor.replace_issue(ref, editor.json_body(patch=True), patch=True)
+
+
+@bp.delete("/issues/<ref>")
+@authenticate("editor")
+def delete_issue(ref: str) -> Response:
+    return editor.delete_issue(ref)

@@ -2,8 +2,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint
+from flask import Blueprint, Response
 
+from .. import editor
+from ..auth import authenticate
 from ..db import get_db
 from ..decorators import arguments, response
 from ..schemas.questions import QuestionDetailArgs, QuestionListArgs, QuestionSchema
@@ -29,3 +31,24 @@ def list_questions(args: dict[str, Any]) -> Page:
 @arguments(QuestionDetailArgs)
 def get_question(question_id: int, args: dict[str, Any]) -> dict[str, Any]:
     return store.get_question(get_db(), question_id) or not_found("question", question_id)
+
+
+# The editors' writes: a question is part of its article, written through it ----------------
+
+
+@bp.put("/questions/<int(max=9223372036854775807):item_id>")
+@authenticate("editor")
+def replace_question(item_id: int) -> Response:
+    return editor.replace_part("questions", item_id, editor.json_body())
+
+
+@bp.patch("/questions/<int(max=9223372036854775807):item_id>")
+@authenticate("editor")
+def patch_question(item_id: int) -> Response:
+    return editor.replace_part("questions", item_id, editor.json_body(patch=True), patch=True)
+
+
+@bp.delete("/questions/<int(max=9223372036854775807):item_id>")
+@authenticate("editor")
+def delete_question(item_id: int) -> Response:
+    return editor.delete_part("questions", item_id)

@@ -2,10 +2,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import Schema, fields, post_dump, validate
+from marshmallow import Schema, ValidationError, fields, post_dump, validate, validates_schema
 
 from .. import links
+from ..timefmt import utc_now
 from .common import (
+    Body,
+    BodyInstant,
     DetailArgs,
     Instant,
     LinkedText,
@@ -17,6 +20,9 @@ from .common import (
     format_arg,
     include_arg,
     issue_ref,
+    slug_field,
+    status_field,
+    text_field,
 )
 from .glossary import ArticleTermSchema
 from .questions import QuestionSchema
@@ -107,3 +113,125 @@ class SectionListArgs(ListArgs):
 class SectionDetailArgs(DetailArgs):
     field_names = fields_arg(SectionSchema)
     format = format_arg()
+
+
+# Bodies of the editors' writes ---------------------------------------------------------------
+#
+# Each body mirrors what a GET returns, so a GET body can be edited and sent back: fields
+# the server derives (ids, urls, counts, anchors, positions) may be sent back unchanged.
+
+# The article's own fields that the server owns: sent back, they must equal the stored ones.
+ARTICLE_SERVER_FIELDS = (
+    "id",
+    "url",
+    "web_url",
+    "created_at",
+    "updated_at",
+    "word_count",
+    "reading_minutes",
+    "reading_level",
+)
+
+
+class ItemBody(Body):
+    label = text_field(300)
+    text = text_field(20_000)
+
+
+class SectionBody(Body):
+    kind = fields.String(
+        required=True,
+        validate=validate.OneOf(("body", "background"), error="Must be body or background."),
+    )
+    heading = text_field(300)
+    paragraphs = fields.List(text_field(20_000), validate=validate.Length(min=1, max=200))
+    items = fields.List(fields.Nested(ItemBody), validate=validate.Length(min=1, max=200))
+    # Derived from the heading and the order; accepted back, not written.
+    id = fields.Integer(allow_none=True)
+    article_id = fields.Integer(allow_none=True)
+    position = fields.Integer(allow_none=True)
+    number = fields.Integer(allow_none=True)
+    anchor = fields.String(allow_none=True)
+
+    @validates_schema
+    def _kind_has_its_content(self, data: dict[str, Any], **kwargs: Any) -> None:
+        if data.get("kind") == "body":
+            if "items" in data:
+                raise ValidationError("A body section has paragraphs, not items.", "items")
+            if not data.get("paragraphs"):
+                raise ValidationError("A body section needs paragraphs.", "paragraphs")
+        elif data.get("kind") == "background":
+            if "paragraphs" in data:
+                raise ValidationError(
+                    "A background section has items, not paragraphs.", "paragraphs"
+                )
+            if not data.get("items"):
+                raise ValidationError("A background section needs items.", "items")
+
+
+class GlossaryEntryBody(Body):
+    term = text_field(200)
+    definition = text_field(5_000)
+    id = fields.Integer(allow_none=True)
+    slug = fields.String(allow_none=True)
+    url = fields.String(allow_none=True)
+    web_url = fields.String(allow_none=True)
+
+
+class QuestionBody(Body):
+    text = text_field(2_000)
+    kinds = fields.List(
+        fields.String(validate=validate.Length(min=1, max=40)),
+        validate=validate.Length(min=1, max=10),
+    )
+    id = fields.Integer(allow_none=True)
+    article_id = fields.Integer(allow_none=True)
+    position = fields.Integer(allow_none=True)
+
+
+class SourceBody(Body):
+    url = fields.Url(
+        required=True,
+        schemes={"http", "https"},
+        validate=validate.Length(max=2_000),
+    )
+    id = fields.Integer(allow_none=True)
+    article_id = fields.Integer(allow_none=True)
+    position = fields.Integer(allow_none=True)
+    domain = fields.String(allow_none=True)
+    publisher = fields.String(allow_none=True)
+    published_on = fields.String(allow_none=True)
+
+
+class ArticleBody(Body):
+    """POST and PUT: the whole article. A PATCH is merged into the stored article first."""
+
+    title = text_field(300)
+    lede = text_field(20_000)
+    slug = slug_field()
+    issue_id = fields.Integer(allow_none=True, strict=True)
+    published_at = BodyInstant()
+    status = status_field()
+    sections = fields.List(fields.Nested(SectionBody), validate=validate.Length(max=200))
+    glossary = fields.List(fields.Nested(GlossaryEntryBody), validate=validate.Length(max=200))
+    questions = fields.List(fields.Nested(QuestionBody), validate=validate.Length(max=100))
+    sources = fields.List(fields.Nested(SourceBody), validate=validate.Length(max=100))
+    # Server-owned: accepted back only unchanged (checked against the stored article).
+    id = fields.Integer()
+    url = fields.String()
+    web_url = fields.String()
+    created_at = fields.String()
+    updated_at = fields.String()
+    word_count = fields.Integer()
+    reading_minutes = fields.Integer()
+    reading_level = fields.Float(allow_none=True)
+    issue = fields.Raw(allow_none=True)  # the embedded issue of include=issue: read-only
+
+    @validates_schema
+    def _scheduled_needs_a_future_time(self, data: dict[str, Any], **kwargs: Any) -> None:
+        if data.get("status") == "scheduled":
+            when = data.get("published_at")
+            if not when or when <= utc_now():
+                raise ValidationError(
+                    "A scheduled article needs a published_at in the future.", "published_at"
+                )

@@ -236,3 +236,58 @@ def load_query(schema: Schema, args: MultiDict[str, str]) -> dict[str, Any]:
         names = ", ".join(sorted(errors))
         raise InvalidQuery(f"The query string is not valid: {names}.", errors=errors)
     return loaded
+
+
+# Request bodies -----------------------------------------------------------------------------
+
+
+class Body(Schema):
+    """A write's JSON body: unknown fields are an error, never silently dropped."""
+
+    class Meta:
+        unknown = RAISE
+
+
+class BodyInstant(Instant):
+    """An RFC 3339 time in a body, or null."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(allow_none=True, **kwargs)
+
+
+def text_field(max_length: int, *, required: bool = True, **kwargs: Any) -> fields.String:
+    """Human text: not blank, at most `max_length` characters."""
+    return fields.String(
+        required=required,
+        validate=[
+            validate.Length(min=1, max=max_length),
+            validate.Regexp(r"(?s).*\S", error="Must not be blank."),
+        ],
+        **kwargs,
+    )
+
+
+SLUG_PATTERN = r"^(?!\d+\Z)[a-z0-9]+(?:-[a-z0-9]+)*\Z"
+
+
+def slug_field(**kwargs: Any) -> fields.String:
+    return fields.String(
+        validate=[
+            validate.Length(min=1, max=80),
+            validate.Regexp(
+                SLUG_PATTERN,
+                error="Lowercase letters, digits and single hyphens, not only digits.",
+            ),
+        ],
+        **kwargs,
+    )
+
+
+STATUSES = ("draft", "scheduled", "published")
+
+
+def status_field(**kwargs: Any) -> fields.String:
+    return fields.String(
+        validate=validate.OneOf(STATUSES, error="Must be draft, scheduled or published."),
+        **kwargs,
+    )

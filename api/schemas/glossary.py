@@ -3,7 +3,7 @@ from __future__ import annotations
 from marshmallow import fields, validate
 
 from .. import links
-from .common import DetailArgs, ListArgs, Ref, SortOrder, WebLinked, fields_arg
+from .common import Body, DetailArgs, ListArgs, Ref, SortOrder, WebLinked, fields_arg, text_field
 
 
 class ArticleTermSchema(WebLinked):
@@ -52,3 +52,20 @@ class TermDetailArgs(DetailArgs):
 
 class ArticleTermListArgs(ListArgs):
     field_names = fields_arg(ArticleTermSchema)
+
+
+class TermBody(Body):
+    """PUT or PATCH of a glossary term: its spelling and definition in every article."""
+
+    term = text_field(200)
+    definition = text_field(5_000)
+    # Server-owned, accepted back unchanged.
+    id = fields.Integer()
+    slug = fields.String()
+    url = fields.String()
+    web_url = fields.String()
+    article_count = fields.Integer()
+    articles = fields.Raw()
+
+
+TERM_SERVER_FIELDS = ("id", "slug", "url", "web_url", "article_count")

@@ -1,10 +1,24 @@
 from __future__ import annotations
 
-from marshmallow import fields
+from typing import Any
+
+from marshmallow import ValidationError, fields, validate, validates_schema
 
 from .. import links
+from ..timefmt import utc_now
 from .articles import ArticleSchema
-from .common import DetailArgs, ListArgs, SortOrder, WebLinked, fields_arg, format_arg
+from .common import (
+    Body,
+    DetailArgs,
+    ListArgs,
+    SortOrder,
+    WebLinked,
+    fields_arg,
+    format_arg,
+    slug_field,
+    status_field,
+    text_field,
+)
 
 
 class IssueSchema(WebLinked):
@@ -40,3 +54,35 @@ class IssueDetailArgs(DetailArgs):
 
 class BundleArgs(DetailArgs):
     format = format_arg()
+
+
+ISSUE_SERVER_FIELDS = ("id", "url", "web_url", "created_at", "updated_at", "article_count")
+
+
+class IssueBody(Body):
+    """POST and PUT of a newsletter issue; a PATCH is merged into the stored one first."""
+
+    number = fields.Integer(
+        required=True, strict=True, validate=validate.Range(min=1, max=1_000_000)
+    )
+    title = text_field(300)
+    slug = slug_field()
+    published_on = fields.Date(allow_none=True)
+    status = status_field()
+    # Server-owned, accepted back unchanged; `articles` is the issue's, edited through them.
+    id = fields.Integer()
+    url = fields.String()
+    web_url = fields.String()
+    created_at = fields.String()
+    updated_at = fields.String()
+    article_count = fields.Integer()
+    articles = fields.Raw()
+
+    @validates_schema
+    def _scheduled_needs_a_future_day(self, data: dict[str, Any], **kwargs: Any) -> None:
+        if data.get("status") == "scheduled":
+            day = data.get("published_on")
+            if day is None or day.isoformat() <= utc_now()[:10]:
+                raise ValidationError(
+                    "A scheduled issue needs a published_on after today.", "published_on"
+                )

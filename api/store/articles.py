@@ -11,6 +11,7 @@ from sqlite_utils import Database
 
 from .common import (
     ARTICLE_CHANGED_AT,
+    ARTICLE_STATUS,
     FORMAT_SUFFIX,
     ISSUE_OF_ARTICLE,
     VISIBLE_ARTICLE,
@@ -18,6 +19,7 @@ from .common import (
     loads,
     one,
     ref_clause,
+    rows,
 )
 from .glossary import ARTICLE_TERM_COLUMNS, ARTICLE_TERMS_SOURCE
 from .issues import issue_clause, issues_by_id
@@ -38,8 +40,8 @@ def _article_columns(fmt: str) -> str:
     # A visible scheduled article is, for its readers, simply published.
     return (
         f"a.id, a.slug, a.title, a.lede{FORMAT_SUFFIX[fmt]} AS lede, a.issue_id,"
-        " a.published_at, CASE a.status WHEN 'scheduled' THEN 'published' ELSE a.status END"
-        " AS status, a.word_count, a.reading_minutes, a.reading_level, a.created_at,"
+        f" a.published_at, {ARTICLE_STATUS} AS status, a.word_count, a.reading_minutes,"
+        " a.reading_level, a.created_at,"
         f" {ARTICLE_CHANGED_AT} AS updated_at, {ISSUE_OF_ARTICLE}"
     )
 
@@ -107,7 +109,7 @@ def resolve_article_id(db: Database, ref: str) -> int | None:
 
 def articles_of_issue(db: Database, issue_id: int, fmt: str = "text") -> list[dict[str, Any]]:
     query = _visible_articles(fmt).filter("a.issue_id = :issue_id", issue_id=issue_id)
-    return list(db.query(*query.sql(" ORDER BY a.position, a.id")))
+    return rows(db, *query.sql(" ORDER BY a.position, a.id"))
 
 
 # Sections --------------------------------------------------------------------------------
@@ -180,7 +182,8 @@ def _grouped(rows: Iterable[dict[str, Any]], *, keep_article_id: bool = True) ->
 def _for_articles(db: Database, columns: str, source: str, ids: list[int]) -> Any:
     marks = ", ".join(f":id{i}" for i in range(len(ids)))
     alias = source.split()[1]
-    return db.query(
+    return rows(
+        db,
         f"SELECT {columns} FROM {source} WHERE {alias}.article_id IN ({marks})"
         f" ORDER BY {alias}.article_id, {alias}.position",
         {f"id{i}": article_id for i, article_id in enumerate(ids)},

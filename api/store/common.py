@@ -1,23 +1,82 @@
-"""Pieces every store module shares: what the public may see, and id-or-slug references.
+"""Pieces every store module shares: what a reader may see, and id-or-slug references.
 
 Queries bind a named `:now` once per request wherever visibility is checked, so a
 query never reads the clock twice nor miscounts positional parameters.
+
+Who is reading decides what exists. The public sees published content only; an
+editor's key previews drafts and scheduled content too. The visibility clauses mark
+their public-only part, and `for_viewer` drops it for a previewing reader, so one
+query text serves both (and the public one keeps matching the partial indexes).
+Deleted content exists for nobody.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 import orjson
 from sqlite_utils import Database
 
+_previewing: ContextVar[bool] = ContextVar("previewing", default=False)
+
+
+@contextmanager
+def previewing(on: bool = True) -> Iterator[None]:
+    """Within this block, reads see drafts and scheduled content (an editor's preview)."""
+    token = _previewing.set(on)
+    try:
+        yield
+    finally:
+        _previewing.reset(token)
+
+
+def set_previewing(on: bool) -> None:
+    """For the current request (each request runs in a context of its own)."""
+    _previewing.set(on)
+
+
+def is_previewing() -> bool:
+    return _previewing.get()
+
+
+def public_only(clause: str, name: str) -> str:
+    """A condition that holds for the public and is dropped for a previewing editor."""
+    return f"/*public:{name}*/{clause}/*end:{name}*/"
+
+
+_PUBLIC_PART = re.compile(r"/\*public:([\w-]+)\*/.*?/\*end:\1\*/", re.S)
+
+
+def for_viewer(sql: str) -> str:
+    return _PUBLIC_PART.sub("1", sql) if _previewing.get() else sql
+
+
 # Scheduled articles become visible by themselves once their time has come.
-VISIBLE_ARTICLE = "a.status != 'draft' AND a.published_at <= :now"
-VISIBLE_ISSUE = "i.status = 'published'"
+VISIBLE_ARTICLE = "a.deleted_at IS NULL AND " + public_only(
+    "a.status != 'draft' AND a.published_at <= :now", "article"
+)
+# An issue dated in the future is scheduled: it shows on its day.
+VISIBLE_ISSUE = "i.deleted_at IS NULL AND " + public_only(
+    "i.status = 'published' AND (i.published_on IS NULL OR i.published_on <= substr(:now, 1, 10))",
+    "issue",
+)
+# What an editor calls the state of an article: scheduled is published with a future date.
+ARTICLE_STATUS = (
+    "CASE WHEN a.status = 'draft' THEN 'draft'"
+    " WHEN a.published_at IS NULL OR a.published_at > :now THEN 'scheduled'"
+    " ELSE 'published' END"
+)
+ISSUE_STATUS = (
+    "CASE WHEN i.status = 'draft' THEN 'draft'"
+    " WHEN i.published_on > substr(:now, 1, 10) THEN 'scheduled' ELSE 'published' END"
+)
 # When the public last saw an article change: a scheduled article "changes" the
 # moment it appears, although its row was written long before.
-ARTICLE_CHANGED_AT = "MAX(a.updated_at, a.published_at)"
+ARTICLE_CHANGED_AT = "MAX(a.updated_at, COALESCE(a.published_at, ''))"
 
 # What an article's web page template may need of its issue.
 ISSUE_OF_ARTICLE = (
@@ -52,10 +111,28 @@ def visible_article_ids(ref: str) -> tuple[str, dict[str, Any]]:
     return f"SELECT a.id FROM articles a WHERE {VISIBLE_ARTICLE} AND {clause}", params
 
 
+def inserted_id(cursor: Any) -> int:
+    """The id an INSERT gave its row."""
+    if cursor.lastrowid is None:
+        raise RuntimeError("the statement inserted no row")
+    return int(cursor.lastrowid)
+
+
+def rows(db: Database, sql: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+    """Run a read as the current reader may see it. Straight on the sqlite3 connection:
+    sqlite-utils' db.query wraps every SELECT in a SAVEPOINT, three statements for one."""
+    cursor = db.conn.execute(for_viewer(sql), params)
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def scalar(db: Database, sql: str, params: dict[str, Any]) -> Any:
+    return db.conn.execute(for_viewer(sql), params).fetchone()[0]
+
+
 def one(db: Database, sql: str, params: dict[str, Any]) -> dict[str, Any] | None:
-    for row in db.query(sql, params):
-        return row
-    return None
+    found = rows(db, sql, params)
+    return found[0] if found else None
 
 
 def loads(value: str) -> Any:

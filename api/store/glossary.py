@@ -19,6 +19,7 @@ from .common import (
     VISIBLE_ARTICLE,
     one,
     ref_clause,
+    rows,
     visible_article_ids,
 )
 from .pagination import Page, Query, SortKey, paginate, sort_keys
@@ -110,5 +111,5 @@ def get_term(db: Database, ref: str) -> dict[str, Any] | None:
         .filter(VISIBLE_ARTICLE)
         .filter("at.term_id = :term_id", term_id=term["id"])
     )
-    term["articles"] = list(db.query(*uses.sql(" ORDER BY a.published_at DESC, a.id DESC")))
+    term["articles"] = rows(db, *uses.sql(" ORDER BY a.published_at DESC, a.id DESC"))
     return term

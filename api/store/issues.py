@@ -6,7 +6,16 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from .common import ARTICLE_CHANGED_AT, VISIBLE_ARTICLE, VISIBLE_ISSUE, one, ref_clause
+from .common import (
+    ARTICLE_CHANGED_AT,
+    ISSUE_STATUS,
+    VISIBLE_ARTICLE,
+    VISIBLE_ISSUE,
+    one,
+    public_only,
+    ref_clause,
+    rows,
+)
 from .pagination import Page, Query, SortKey, paginate, sort_keys
 
 ISSUE_SORTS = {
@@ -16,7 +25,7 @@ ISSUE_SORTS = {
 
 _ITS_ARTICLES = f"FROM articles a WHERE a.issue_id = i.id AND {VISIBLE_ARTICLE}"
 _COLUMNS = (
-    "i.id, i.number, i.slug, i.title, i.published_on, i.status,"
+    f"i.id, i.number, i.slug, i.title, i.published_on, {ISSUE_STATUS} AS status,"
     f" (SELECT COUNT(*) {_ITS_ARTICLES}) AS article_count, i.created_at, i.updated_at,"
     # An edition's representation changes with its articles.
     f" MAX(i.updated_at, COALESCE((SELECT MAX({ARTICLE_CHANGED_AT}) {_ITS_ARTICLES}), ''))"
@@ -29,7 +38,7 @@ def _visible_issues() -> Query:
     return (
         Query(_COLUMNS, "issues i")
         .filter(VISIBLE_ISSUE)
-        .filter(f"EXISTS (SELECT 1 {_ITS_ARTICLES})")
+        .filter(public_only(f"EXISTS (SELECT 1 {_ITS_ARTICLES})", "issue-articles"))
     )
 
 
@@ -47,7 +56,7 @@ def issues_by_id(db: Database, ids: set[int]) -> dict[int, dict[str, Any]]:
     query = _visible_issues().filter(
         f"i.id IN ({marks})", **{f"id{n}": issue_id for n, issue_id in enumerate(sorted(ids))}
     )
-    return {row["id"]: row for row in db.query(*query.sql())}
+    return {row["id"]: row for row in rows(db, *query.sql())}
 
 
 LATEST = "latest"

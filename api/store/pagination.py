@@ -15,7 +15,7 @@ import orjson
 from sqlite_utils import Database
 
 from ..timefmt import utc_now
-from .common import MAX_ID
+from .common import MAX_ID, rows, scalar
 
 
 class CursorError(ValueError):
@@ -120,7 +120,7 @@ def paginate(
 ) -> Page:
     """`keys` must end with a unique column so the order is total."""
     count_sql = f"SELECT COUNT(*) FROM {query.source}{query.where_sql()}"
-    total = db.execute(count_sql, query.params).fetchone()[0]
+    total = scalar(db, count_sql, query.params)
     extra: list[str] = []
     params = dict(query.params)
     if cursor:
@@ -132,13 +132,13 @@ def paginate(
         f"SELECT {query.select}, {sort_columns} FROM {query.source}"
         f"{query.where_sql(extra)} ORDER BY {order} LIMIT :limit"
     )
-    rows = list(db.query(sql, {**params, "limit": limit + 1}))
+    found = rows(db, sql, {**params, "limit": limit + 1})
     next_cursor = None
-    if len(rows) > limit:
-        rows = rows[:limit]
-        last = rows[-1]
+    if len(found) > limit:
+        found = found[:limit]
+        last = found[-1]
         next_cursor = encode_cursor(keys, [last[f"_sort{i}"] for i in range(len(keys))])
-    for row in rows:
+    for row in found:
         for i in range(len(keys)):
             del row[f"_sort{i}"]
-    return Page(rows, total, limit, next_cursor)
+    return Page(found, total, limit, next_cursor)

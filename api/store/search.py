@@ -26,7 +26,7 @@ import orjson
 from sqlite_utils import Database
 
 from ..timefmt import utc_now
-from .common import ARTICLE_CHANGED_AT, VISIBLE_ARTICLE, fts_query
+from .common import ARTICLE_CHANGED_AT, VISIBLE_ARTICLE, for_viewer, fts_query, rows, scalar
 from .issues import issue_clause
 from .pagination import CursorError, Page
 
@@ -104,21 +104,21 @@ def search(db: Database, filters: SearchFilters, *, limit: int, cursor: str | No
             SELECT doc, type, item_id, MIN(score) FROM scored WHERE type = 'term'
             GROUP BY item_id
         )"""
-    rows = db.execute(
-        f"{ctes} SELECT doc, type, item_id, score, (SELECT COUNT(*) FROM hits) AS total"
-        f" FROM hits{after} ORDER BY score, type, item_id LIMIT :limit",
+    ranked = db.conn.execute(
+        for_viewer(
+            f"{ctes} SELECT doc, type, item_id, score, (SELECT COUNT(*) FROM hits) AS total"
+            f" FROM hits{after} ORDER BY score, type, item_id LIMIT :limit"
+        ),
         {**params, "limit": limit + 1},
     ).fetchall()
-    if rows:
-        total = rows[0][4]
-    else:  # past the last hit: count without the cursor
-        total = db.execute(f"{ctes} SELECT COUNT(*) FROM hits", params).fetchone()[0]
+    # Past the last hit there is no row to carry the total: count without the cursor.
+    total = ranked[0][4] if ranked else scalar(db, f"{ctes} SELECT COUNT(*) FROM hits", params)
     next_cursor = None
-    if len(rows) > limit:
-        rows = rows[:limit]
-        _, kind, item_id, score, _ = rows[-1]
+    if len(ranked) > limit:
+        ranked = ranked[:limit]
+        _, kind, item_id, score, _ = ranked[-1]
         next_cursor = _encode(signature, [score, kind, item_id])
-    return Page(_hits(db, match, [row[0] for row in rows]), total, limit, next_cursor)
+    return Page(_hits(db, match, [row[0] for row in ranked]), total, limit, next_cursor)
 
 
 def _hits(db: Database, match: str, docs: list[int]) -> list[dict[str, Any]]:
@@ -143,7 +143,7 @@ def _hits(db: Database, match: str, docs: list[int]) -> list[dict[str, Any]]:
         LEFT JOIN terms t ON d.type = 'term' AND t.id = d.item_id
         WHERE search_index MATCH :match AND search_index.rowid IN ({marks})"""
     params = {"match": match, **{f"doc{n}": doc for n, doc in enumerate(docs)}}
-    found = {row["doc"]: row for row in db.query(sql, params)}
+    found = {row["doc"]: row for row in rows(db, sql, params)}
     hits = []
     for doc in docs:
         row = found[doc]

@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from .common import one
+from .common import inserted_id, one, rows
 
 
 class WriteConflict(ValueError):
@@ -18,9 +18,137 @@ class WriteConflict(ValueError):
 
 
 def find_article(db: Database, slug: str) -> dict[str, Any] | None:
+    """The article with this slug, deleted or not (a slug names one article for good)."""
     return one(
-        db, "SELECT id, issue_id, content_hash FROM articles WHERE slug = :slug", {"slug": slug}
+        db,
+        f"SELECT {_STATE} FROM articles WHERE slug = :slug",
+        {"slug": slug},
     )
+
+
+_STATE = "id, slug, issue_id, content_hash, body_hash, status, published_at, deleted_at"
+
+
+def find_article_by_id(db: Database, article_id: int) -> dict[str, Any]:
+    found = one(db, f"SELECT {_STATE} FROM articles WHERE id = :id", {"id": article_id})
+    if found is None:
+        raise LookupError(f"no article {article_id}")
+    return found
+
+
+def child_snapshot(db: Database, article_id: int) -> dict[str, dict[int, str]]:
+    """Each child row's content by id, to tell what a write created, changed or removed."""
+    return {
+        "question": {
+            r["id"]: f"{r['text']}\x1f{r['kinds']}"
+            for r in rows(db, "SELECT * FROM questions WHERE article_id = :id", {"id": article_id})
+        },
+        "source": {
+            r["id"]: r["url"]
+            for r in rows(db, "SELECT * FROM sources WHERE article_id = :id", {"id": article_id})
+        },
+        "term": {
+            r["term_id"]: f"{r['term']}\x1f{r['definition']}"
+            for r in rows(
+                db, "SELECT * FROM article_terms WHERE article_id = :id", {"id": article_id}
+            )
+        },
+    }
+
+
+def log_change(db: Database, kind: str, item_id: int, action: str, now: str) -> None:
+    """One line of the change log, in the writer's transaction: the sync reads it, and
+    webhooks will. What the item looks like is decided when it is read, never stored."""
+    db.execute(
+        "INSERT INTO changes (at, type, item_id, action) VALUES (:now, :type, :id, :action)",
+        {"now": now, "type": kind, "id": item_id, "action": action},
+    )
+
+
+ISSUE_FIELDS = ("number", "slug", "title", "published_on", "status")
+
+
+def issue_by_number(db: Database, number: int) -> dict[str, Any] | None:
+    return one(db, "SELECT * FROM issues WHERE number = :number", {"number": number})
+
+
+def issue_by_slug(db: Database, slug: str) -> dict[str, Any] | None:
+    return one(db, "SELECT * FROM issues WHERE slug = :slug", {"slug": slug})
+
+
+def insert_issue(db: Database, values: dict[str, Any], now: str) -> int:
+    cursor = db.execute(
+        "INSERT INTO issues (number, slug, title, published_on, status, created_at, updated_at)"
+        " VALUES (:number, :slug, :title, :published_on, :status, :now, :now)",
+        {**values, "now": now},
+    )
+    issue_id = inserted_id(cursor)
+    log_change(db, "issue", issue_id, "created", now)
+    return issue_id
+
+
+def update_issue(db: Database, issue_id: int, values: dict[str, Any], now: str) -> None:
+    assignments = ", ".join(f"{key} = :{key}" for key in values)
+    db.execute(
+        f"UPDATE issues SET {assignments}, deleted_at = NULL, updated_at = :now WHERE id = :id",
+        {**values, "now": now, "id": issue_id},
+    )
+    log_change(db, "issue", issue_id, "updated", now)
+
+
+def live_articles_in_issue(db: Database, issue_id: int) -> int:
+    row = one(
+        db,
+        "SELECT COUNT(*) AS n FROM articles WHERE issue_id = :id AND deleted_at IS NULL",
+        {"id": issue_id},
+    )
+    return int(row["n"]) if row else 0
+
+
+def delete_issue(db: Database, issue_id: int, now: str) -> None:
+    db.execute(
+        "UPDATE issues SET deleted_at = :now, updated_at = :now WHERE id = :id",
+        {"id": issue_id, "now": now},
+    )
+    log_change(db, "issue", issue_id, "deleted", now)
+
+
+def articles_using_term(db: Database, term_id: int) -> list[int]:
+    """Every live article (any status) whose glossary has the term."""
+    return [
+        int(r["article_id"])
+        for r in rows(
+            db,
+            "SELECT at.article_id FROM article_terms at JOIN articles a ON a.id = at.article_id"
+            " WHERE at.term_id = :id AND a.deleted_at IS NULL ORDER BY at.article_id",
+            {"id": term_id},
+        )
+    ]
+
+
+def issue_number(db: Database, issue_id: int) -> int | None:
+    row = one(
+        db,
+        "SELECT number FROM issues WHERE id = :id AND deleted_at IS NULL",
+        {"id": issue_id},
+    )
+    return int(row["number"]) if row else None
+
+
+def delete_article(db: Database, article_id: int, now: str) -> None:
+    """A soft delete: the row stays (ids are never reused) and leaves tombstones in the
+    change log for the article, its questions and sources; its terms and issue change."""
+    state = find_article_by_id(db, article_id)
+    db.execute(
+        "UPDATE articles SET deleted_at = :now, updated_at = :now WHERE id = :id",
+        {"id": article_id, "now": now},
+    )
+    log_change(db, "article", article_id, "deleted", now)
+    for kind, children in child_snapshot(db, article_id).items():
+        for item_id in children:
+            log_change(db, kind, item_id, "updated" if kind == "term" else "deleted", now)
+    if state["issue_id"] is not None:
+        log_change(db, "issue", state["issue_id"], "updated", now)
 
 
 def upsert_issue(
@@ -41,7 +169,7 @@ def upsert_issue(
             " updated_at) VALUES (:number, :slug, :title, :published_on, 'published', :now, :now)",
             {"number": number, **wanted, "now": now},
         )
-        return int(cursor.lastrowid)
+        return inserted_id(cursor)
     changed = {key: value for key, value in stated.items() if row[key] != value}
     if changed:
         assignments = ", ".join(f"{key} = :{key}" for key in changed)
@@ -66,7 +194,7 @@ def next_position(db: Database, issue_id: int | None) -> int:
 def insert_article(db: Database, values: dict[str, Any]) -> int:
     columns = ", ".join(values)
     marks = ", ".join(f":{column}" for column in values)
-    return int(db.execute(f"INSERT INTO articles ({columns}) VALUES ({marks})", values).lastrowid)
+    return inserted_id(db.execute(f"INSERT INTO articles ({columns}) VALUES ({marks})", values))
 
 
 def update_article(db: Database, article_id: int, values: dict[str, Any]) -> None:
@@ -83,7 +211,7 @@ def term_id(db: Database, slug: str, term: str, now: str) -> int:
         "INSERT INTO terms (slug, term, created_at) VALUES (:slug, :term, :now)",
         {"slug": slug, "term": term, "now": now},
     )
-    return int(cursor.lastrowid)
+    return inserted_id(cursor)
 
 
 def replace_article_terms(db: Database, article_id: int, uses: list[dict[str, Any]]) -> None:
@@ -99,23 +227,30 @@ def replace_article_terms(db: Database, article_id: int, uses: list[dict[str, An
 CHILD_TABLES = ("sections", "questions", "sources")
 
 
-def replace_rows(db: Database, table: str, article_id: int, rows: list[dict[str, Any]]) -> None:
-    """Rewrite an article's child rows, reusing the old id at each position."""
+def replace_rows(db: Database, table: str, article_id: int, new: list[dict[str, Any]]) -> None:
+    """Rewrite an article's child rows. Rows that name their id (an edit over HTTP, which
+    knows them) keep it and the others get new ones; rows from a text, which has no ids,
+    reuse the old id at each position."""
     if table not in CHILD_TABLES:
         raise ValueError(f"not a child table: {table}")
     old_ids = {
         r["position"]: r["id"]
-        for r in db.query(
-            f"SELECT id, position FROM {table} WHERE article_id = :id", {"id": article_id}
+        for r in rows(
+            db, f"SELECT id, position FROM {table} WHERE article_id = :id", {"id": article_id}
         )
     }
+    owned = set(old_ids.values())
+    by_identity = any(row.get("id") is not None for row in new)
     db.execute(f"DELETE FROM {table} WHERE article_id = :id", {"id": article_id})
-    for position, row in enumerate(rows, start=1):
+    for position, row in enumerate(new, start=1):
+        given = row.get("id")
+        kept = given if given in owned else None
+        row_id = kept if by_identity else old_ids.get(position)
         values = {
-            "id": old_ids.get(position),
+            **row,
+            "id": row_id,
             "article_id": article_id,
             "position": position,
-            **row,
         }
         columns = ", ".join(values)
         marks = ", ".join(f":{column}" for column in values)
