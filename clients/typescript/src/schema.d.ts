@@ -2669,10 +2669,10 @@ export interface components {
          * @description One search hit. Every property is always present.
          * @example {
          *       "type": "term",
-         *       "id": 7,
-         *       "url": "/v1/glossary/sanctions",
+         *       "id": 3,
+         *       "url": "http://127.0.0.1:5000/v1/glossary/sanctions",
          *       "title": "Sanctions",
-         *       "snippet": "Penalties imposed on a country to change its behaviour, such as trade <mark>sanctions</mark>."
+         *       "snippet": "…political penalties imposed by one or more countries against a targeted country, individual, or entity. <mark>Sanctions</mark> are often used to influence behavior and policies."
          *     }
          */
         SearchHit: {
@@ -2698,11 +2698,11 @@ export interface components {
          * @example {
          *       "data": [
          *         {
-         *           "type": "article",
-         *           "id": 42,
-         *           "url": "/v1/articles/russia-north-korea-defense-pact",
-         *           "title": "Russia and North Korea Sign a Defense Pact",
-         *           "snippet": "…new Western <mark>sanctions</mark> on both countries…"
+         *           "type": "term",
+         *           "id": 3,
+         *           "url": "http://127.0.0.1:5000/v1/glossary/sanctions",
+         *           "title": "Sanctions",
+         *           "snippet": "…political penalties imposed by one or more countries against a targeted country, individual, or entity. <mark>Sanctions</mark> are often used to influence behavior and policies."
          *         }
          *       ],
          *       "meta": {
@@ -2711,7 +2711,7 @@ export interface components {
          *         "next_cursor": null
          *       },
          *       "links": {
-         *         "self": "/v1/search?q=sanctions",
+         *         "self": "http://127.0.0.1:5000/v1/search?q=sanctions&type=term",
          *         "next": null
          *       }
          *     }
@@ -4816,22 +4816,13 @@ export interface operations {
         parameters: {
             query: {
                 /**
-                 * @description What the user typed, as is (up to 2,048 characters: 2 KB of UTF-8 always fits).
+                 * @description What the user typed, as is (up to 2,048 characters: 2 KB of UTF-8 always fits). Example: `sanctions`.
                  * @example sanctions
                  */
                 q: string;
-                /**
-                 * @description Only hits of these types, comma-separated (default: all): `article`, `background`, `term`, `question`. An unknown name is a 400 that lists the allowed ones.
-                 * @example [
-                 *       "article",
-                 *       "term"
-                 *     ]
-                 */
+                /** @description Only hits of these types, comma-separated (default: all): `article`, `background`, `term`, `question`. An unknown name is a 400 that lists the allowed ones. */
                 type?: ("article" | "background" | "term" | "question")[];
-                /**
-                 * @description Only hits from this issue: numeric id, slug, or `latest` (the newest published issue).
-                 * @example latest
-                 */
+                /** @description Only hits from this issue: numeric id, slug, or `latest` (the newest published issue). */
                 issue?: string;
                 /** @description Page size: how many items to return (1–100). Example: `20`. */
                 limit?: components["parameters"]["Limit"];
