@@ -15,6 +15,7 @@ import sqlite3
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -300,3 +301,153 @@ def m003_editorial(db: Database) -> None:
         )"""
     )
     db.execute("CREATE INDEX changes_item ON changes (type, item_id, seq)")
+
+
+# Search (m010) ---------------------------------------------------------------------------
+# One row per searchable item in search_docs (type, item, article: small rows, so a search
+# that matches tens of thousands of them reads few pages), its text in search_text, and
+# search_index, the porter-stemmed FTS5 index of that text (external content: stored once).
+# Triggers on the content tables keep all three in step, so every writer is covered.
+# Rows carry the article they belong to, so a query filters them with the article
+# visibility test: a glossary term is indexed once per article that uses it, with that
+# article's wording, and so can only be found through a visible article's use (a draft's
+# rewording stays private).
+#   article     title, lede, body_text (everything a reader can search for in it)
+#   background  a Background Information section: heading, "label: text" items
+#   term        an article's use of a Key Term: term, definition
+#   question    a debate/essay question: its text
+SEARCH_COLUMNS = ("title", "summary", "body")
+_BACKGROUND_ITEMS = (
+    "(SELECT COALESCE(group_concat(json_extract(value, '$.label') || ': '"
+    " || json_extract(value, '$.text'), char(10)), '') FROM json_each({row}.content))"
+)
+
+
+@dataclass(frozen=True)
+class _SearchSource:
+    """How one content table's rows become search rows; SQL with `{row}` for new/old."""
+
+    when: str
+    type: str
+    item_id: str
+    article_id: str
+    texts: tuple[str, str, str]  # title, summary, body
+    columns: str  # an UPDATE of any other column leaves the index alone
+
+    def sql(self, row: str) -> dict[str, str]:
+        """Statements for one row of the content table, named `row` (new, old, an alias)."""
+        key = (
+            f"type = '{self.type}' AND item_id = {self.item_id} AND article_id = {self.article_id}"
+        ).format(row=row)
+        texts = ", ".join(t.format(row=row) for t in self.texts)
+        return {
+            "when": self.when.format(row=row),
+            "insert_doc": "INSERT INTO search_docs (type, item_id, article_id)"
+            f" SELECT '{self.type}', {self.item_id.format(row=row)},"
+            f" {self.article_id.format(row=row)}",
+            "insert_text": f"INSERT INTO search_text (id, {', '.join(SEARCH_COLUMNS)})"
+            f" SELECT (SELECT id FROM search_docs WHERE {key}), {texts}",
+            "delete": f"DELETE FROM search_docs WHERE {key}",
+        }
+
+
+_SEARCH_SOURCES = {
+    "articles": _SearchSource(
+        "1",
+        "article",
+        "{row}.id",
+        "{row}.id",
+        ("{row}.title", "{row}.lede", "{row}.body_text"),
+        "id, title, lede, body_text",
+    ),
+    "sections": _SearchSource(
+        "{row}.kind = 'background'",
+        "background",
+        "{row}.id",
+        "{row}.article_id",
+        ("{row}.heading", "''", _BACKGROUND_ITEMS),
+        "id, article_id, kind, heading, content",
+    ),
+    "article_terms": _SearchSource(
+        "1",
+        "term",
+        "{row}.term_id",
+        "{row}.article_id",
+        ("{row}.term", "{row}.definition", "''"),
+        "article_id, term_id, term, definition",
+    ),
+    "questions": _SearchSource(
+        "1",
+        "question",
+        "{row}.id",
+        "{row}.article_id",
+        ("''", "{row}.text", "''"),
+        "id, article_id, text",
+    ),
+}
+
+
+@migrations()
+def m010_search_index(db: Database) -> None:
+    db.execute(
+        """CREATE TABLE search_docs (
+            id INTEGER PRIMARY KEY,
+            type TEXT NOT NULL CHECK (type IN ('article', 'background', 'term', 'question')),
+            item_id INTEGER NOT NULL,
+            article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            UNIQUE (type, item_id, article_id)
+        )"""
+    )
+    db.execute("CREATE INDEX search_docs_article ON search_docs (article_id)")
+    columns = ", ".join(SEARCH_COLUMNS)
+    db.execute(
+        f"CREATE TABLE search_text (id INTEGER PRIMARY KEY,"
+        f" {', '.join(f'{c} TEXT NOT NULL' for c in SEARCH_COLUMNS)})"
+    )
+    db.execute(
+        f"CREATE VIRTUAL TABLE search_index USING fts5({columns}, content='search_text',"
+        " content_rowid='id', tokenize='porter unicode61 remove_diacritics 2', prefix='2 3')"
+    )
+    old = ", ".join(f"old.{c}" for c in SEARCH_COLUMNS)
+    new = ", ".join(f"new.{c}" for c in SEARCH_COLUMNS)
+    delete_entry = (
+        f"INSERT INTO search_index (search_index, rowid, {columns})"
+        f" VALUES ('delete', old.id, {old})"
+    )
+    insert_entry = f"INSERT INTO search_index (rowid, {columns}) VALUES (new.id, {new})"
+    for event, body in (
+        ("INSERT", [insert_entry]),
+        ("DELETE", [delete_entry]),
+        ("UPDATE", [delete_entry, insert_entry]),
+    ):
+        db.execute(
+            f"CREATE TRIGGER search_text_{event.lower()} AFTER {event} ON search_text BEGIN"
+            + "".join(f" {statement};" for statement in body)
+            + " END"
+        )
+    # Whatever removes a doc (a trigger below, the cascade from articles) removes its text.
+    db.execute(
+        "CREATE TRIGGER search_docs_delete AFTER DELETE ON search_docs"
+        " BEGIN DELETE FROM search_text WHERE id = old.id; END"
+    )
+    for table, source in _SEARCH_SOURCES.items():
+        new_row, old_row = source.sql("new"), source.sql("old")
+        db.execute(
+            f"CREATE TRIGGER {table}_search_insert AFTER INSERT ON {table}"
+            f" WHEN {new_row['when']} BEGIN"
+            f" {new_row['insert_doc']}; {new_row['insert_text']}; END"
+        )
+        db.execute(
+            f"CREATE TRIGGER {table}_search_delete AFTER DELETE ON {table}"
+            f" WHEN {old_row['when']} BEGIN {old_row['delete']}; END"
+        )
+        # Delete then insert: a row's kind or keys may change, not only its text.
+        db.execute(
+            f"CREATE TRIGGER {table}_search_update AFTER UPDATE OF {source.columns} ON {table}"
+            f" BEGIN {old_row['delete']} AND {old_row['when']};"
+            f" {new_row['insert_doc']} WHERE {new_row['when']};"
+            f" {new_row['insert_text']} WHERE {new_row['when']}; END"
+        )
+        row = source.sql("r")
+        db.execute(f"{row['insert_doc']} FROM {table} r WHERE {row['when']}")
+        db.execute(f"{row['insert_text']} FROM {table} r WHERE {row['when']}")

@@ -186,11 +186,17 @@ def parameter_cases() -> Iterator[tuple[str, str, dict[str, str]]]:
                 path = template.format(**{**first, name: value})
                 yield operation["operationId"], path, {}
         path = template.format(**first)
+        # A required query parameter (search's q) comes with every case, as its example.
+        required = {
+            p["name"]: EXAMPLE_IN_TEXT.findall(p.get("description", ""))[0]
+            for p in parameters
+            if p["in"] == "query" and p.get("required")
+        }
         for p in parameters:
             if p["in"] != "query":
                 continue
             for value in EXAMPLE_IN_TEXT.findall(p.get("description", "")):
-                yield operation["operationId"], path, {p["name"]: value}
+                yield operation["operationId"], path, {**required, p["name"]: value}
 
 
 @pytest.mark.parametrize(("operation", "path", "query"), list(parameter_cases()))

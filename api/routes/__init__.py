@@ -37,11 +37,12 @@ def register_blueprints(app: Flask) -> None:
         issues,
         questions,
         reader,
+        search,
         sources,
         sync,
     )
 
-    for module in (issues, articles, glossary, questions, sources, imports, sync):
+    for module in (issues, articles, glossary, questions, sources, imports, search, sync):
         app.register_blueprint(module.bp, url_prefix=API_PREFIX)
     app.register_blueprint(index.bp)
     app.register_blueprint(health.bp)

@@ -16,7 +16,6 @@ from .common import (
     ISSUE_OF_ARTICLE,
     VISIBLE_ARTICLE,
     as_id,
-    fts_query,
     loads,
     one,
     ref_clause,
@@ -26,6 +25,7 @@ from .glossary import ARTICLE_TERM_COLUMNS, ARTICLE_TERMS_SOURCE
 from .issues import issue_clause, issues_by_id
 from .pagination import Page, Query, SortKey, paginate, sort_keys
 from .questions import QUESTION_COLUMNS, shape_question
+from .search import article_match
 from .sources import SOURCE_COLUMNS
 
 ARTICLE_SORTS = {
@@ -87,15 +87,9 @@ def list_articles(
             **params,
         )
     if filters.q:
-        # Never raw: user text as FTS syntax breaks on c++, foo" or -x.
-        match = fts_query(filters.q)
-        if match is None:
-            query.filter("0")
-        else:
-            query.filter(
-                "a.id IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH :match)",
-                match=match,
-            )
+        # The same matcher and index as /v1/search, so the two agree.
+        clause, params = article_match(filters.q)
+        query.filter(clause, **params)
     keys = sort_keys(sort, ARTICLE_SORTS, "a.id")
     return paginate(db, query, keys, limit=limit, cursor=cursor)
 

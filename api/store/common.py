@@ -140,10 +140,25 @@ def loads(value: str) -> Any:
 
 
 _SEARCH_WORD = re.compile(r"\w+")
+# All words are required, so a long paste finds nothing past a few dozen words anyway;
+# the cap keeps a 2 KB query from costing a hundred index lookups.
+MAX_SEARCH_WORDS = 32
+MIN_PREFIX_LENGTH = 2  # a one-letter prefix matches half the dictionary
 
 
-def fts_query(text: str) -> str | None:
+def fts_query(text: str, *, prefix: bool = True) -> str | None:
     """User text as an FTS5 query that cannot be a syntax error: every word quoted, all
-    required. None when the text has no word to look for (only punctuation, say)."""
-    words = _SEARCH_WORD.findall(text)
-    return " ".join(f'"{word}"' for word in words) if words else None
+    required. None when the text has no word to look for (only punctuation, say).
+
+    For type-ahead, the last word is also a prefix (`sanc` finds "Sanctions") while it is
+    still being typed: the text ends in it (or in `*`), not in a space or punctuation."""
+    words = list(dict.fromkeys(w.lower() for w in _SEARCH_WORD.findall(text)))
+    if not words:
+        return None
+    words = words[:MAX_SEARCH_WORDS]
+    phrases = [f'"{word}"' for word in words]
+    last = _SEARCH_WORD.findall(text)[-1]
+    typing = text.rstrip("*").endswith(last)
+    if prefix and typing and len(last) >= MIN_PREFIX_LENGTH and last.lower() in words:
+        phrases[words.index(last.lower())] = f'"{last.lower()}"*'
+    return " ".join(phrases)

@@ -504,6 +504,26 @@ export interface paths {
         patch: operations["updateSource"];
         trace?: never;
     };
+    "/v1/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Search everything
+         * @description Full-text search over published articles (title, lede, section text), Background Information sections, Key Terms and debate/essay questions, best match first (bm25: a match in a title or a term outranks a passing mention in a body; ties by type, then id). Send what the user typed: every word is required, punctuation and search syntax in it are just text, words are stemmed (`sanction` finds "sanctions") and the last word is also a prefix while it is being typed (`sanc` finds "Sanctions"). Text without any word finds nothing. Each hit has a `snippet`: HTML with the matched words in `<mark>`, everything else escaped. Paged: follow `links.next` (or the `Link` header) until it is null; `meta.total` is the exact count.
+         */
+        get: operations["search"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/openapi.json": {
         parameters: {
             query?: never;
@@ -2645,6 +2665,62 @@ export interface components {
         ParsedDocumentEnvelope: {
             data: components["schemas"]["ParsedDocument"];
         };
+        /**
+         * @description One search hit. Every property is always present.
+         * @example {
+         *       "type": "term",
+         *       "id": 3,
+         *       "url": "http://127.0.0.1:5000/v1/glossary/sanctions",
+         *       "title": "Sanctions",
+         *       "snippet": "…political penalties imposed by one or more countries against a targeted country, individual, or entity. <mark>Sanctions</mark> are often used to influence behavior and policies."
+         *     }
+         */
+        SearchHit: {
+            /**
+             * @description What was found: an article, a Background Information section, a Key Term or a question.
+             * @enum {string}
+             */
+            type: "article" | "background" | "term" | "question";
+            /**
+             * Format: int64
+             * @description The item's id (of the article, section, term or question).
+             */
+            id: number;
+            /** @description The item's API URL: `/v1/articles/{slug}`, `/v1/articles/{slug}/sections/{anchor}`, `/v1/glossary/{slug}` or `/v1/questions/{id}`. */
+            url: string;
+            /** @description Plain text: the article's title, the section's heading, the term, or (for a question) its article's title. */
+            title: string;
+            /** @description HTML, safe to insert: an excerpt around the match with the matched words in `<mark>`, all other text escaped. */
+            snippet: string;
+        };
+        /**
+         * @description A page of search hits, best first.
+         * @example {
+         *       "data": [
+         *         {
+         *           "type": "term",
+         *           "id": 3,
+         *           "url": "http://127.0.0.1:5000/v1/glossary/sanctions",
+         *           "title": "Sanctions",
+         *           "snippet": "…political penalties imposed by one or more countries against a targeted country, individual, or entity. <mark>Sanctions</mark> are often used to influence behavior and policies."
+         *         }
+         *       ],
+         *       "meta": {
+         *         "total": 1,
+         *         "limit": 20,
+         *         "next_cursor": null
+         *       },
+         *       "links": {
+         *         "self": "http://127.0.0.1:5000/v1/search?q=sanctions&type=term",
+         *         "next": null
+         *       }
+         *     }
+         */
+        SearchResults: {
+            data: components["schemas"]["SearchHit"][];
+            meta: components["schemas"]["ListMeta"];
+            links: components["schemas"]["ListLinks"];
+        };
     };
     responses: {
         /** @description Not Modified: the `If-None-Match` ETag is current. No body; keep your copy. */
@@ -2943,7 +3019,7 @@ export interface components {
         PublishedBefore: string;
         /** @description Only articles whose `updated_at` is at or after this moment: date (YYYY-MM-DD) or RFC 3339 datetime,: poll with the newest `updated_at` you hold to fetch what changed. Example: `2024-06-19T00:00:00Z`. */
         UpdatedSince: string;
-        /** @description Full-text search in title, lede and body text. Send what the user typed; punctuation in it cannot break the query. Example: `defense pact`. */
+        /** @description Full-text search in title, lede and body text. Send what the user typed; punctuation in it cannot break the query. The same matching as `/v1/search` (its `article` hits): every word required, words stemmed, the last word also a prefix while it is being typed. Example: `defense pact`. */
         Q: string;
         /** @description Only body sections or only Background Information subsections. Example: `background`. */
         SectionKind: "body" | "background";
@@ -3498,7 +3574,7 @@ export interface operations {
                 updated_since?: components["parameters"]["UpdatedSince"];
                 /** @description Only items of this glossary term: articles that use it (numeric id or slug). Example: `mutual-defense-pact`. */
                 term?: components["parameters"]["TermFilter"];
-                /** @description Full-text search in title, lede and body text. Send what the user typed; punctuation in it cannot break the query. Example: `defense pact`. */
+                /** @description Full-text search in title, lede and body text. Send what the user typed; punctuation in it cannot break the query. The same matching as `/v1/search` (its `article` hits): every word required, words stemmed, the last word also a prefix while it is being typed. Example: `defense pact`. */
                 q?: components["parameters"]["Q"];
             };
             header?: {
@@ -4734,6 +4810,52 @@ export interface operations {
             422: components["responses"]["InvalidBody"];
             428: components["responses"]["PreconditionRequired"];
             429: components["responses"]["TooManyRequests"];
+        };
+    };
+    search: {
+        parameters: {
+            query: {
+                /**
+                 * @description What the user typed, as is (up to 2,048 characters: 2 KB of UTF-8 always fits). Example: `sanctions`.
+                 * @example sanctions
+                 */
+                q: string;
+                /** @description Only hits of these types, comma-separated (default: all): `article`, `background`, `term`, `question`. An unknown name is a 400 that lists the allowed ones. */
+                type?: ("article" | "background" | "term" | "question")[];
+                /** @description Only hits from this issue: numeric id, slug, or `latest` (the newest published issue). */
+                issue?: string;
+                /** @description Page size: how many items to return (1–100). Example: `20`. */
+                limit?: components["parameters"]["Limit"];
+                /** @description Opaque position from `meta.next_cursor` of the previous page. Do not build or parse it, and keep the other parameters as they were. Easiest: follow `links.next`. A cursor that cannot be read is a 400. (No example here: Swagger UI would send it with every "Try it out".) */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: {
+                /** @description The `ETag` of the copy you have. If it is still current the answer is `304 Not Modified` with no body: keep using your copy. Leave it empty in "Try it out" to get the whole answer. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of hits, best first. */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "Last-Modified": components["headers"]["LastModified"];
+                    Vary: components["headers"]["Vary"];
+                    Link: components["headers"]["Link"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SearchResults"];
+                };
+            };
+            304: components["responses"]["NotModified"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            405: components["responses"]["MethodNotAllowed"];
         };
     };
     getOpenApiJson: {
