@@ -74,9 +74,7 @@ def assemble(front: FrontMatter, found: Content, lines: list[Line], warn: Warn) 
             "no structure: the text has no headed section and none of the known blocks"
             " (sources, Background Information, Key Terms, questions)",
         )
-    for kind, name in BLOCK_NAMES.items():
-        if kind not in found.blocks_seen and not (kind == "sources" and found.sources):
-            warn(0, f"no {name} block")
+    _warn_missing_blocks(found, lines, warn)
 
     title = front.title or found.title
     if front.title and found.title and front.title.casefold() != found.title.casefold():
@@ -84,6 +82,10 @@ def assemble(front: FrontMatter, found: Content, lines: list[Line], warn: Warn) 
             found.title_line,
             f"title line '{found.title}' differs from the front matter title;"
             " used the front matter title",
+        )
+    elif front.title and found.title:
+        warn(
+            found.title_line, "the first line repeats the front matter title; read it as the title"
         )
     if not title:
         title = derive_title(lede)
@@ -114,6 +116,23 @@ def assemble(front: FrontMatter, found: Content, lines: list[Line], warn: Warn) 
     document.reading_minutes = reading_minutes(document.word_count)
     document.reading_level = flesch_kincaid_grade(prose)
     return document
+
+
+def _warn_missing_blocks(found: Content, lines: list[Line], warn: Warn) -> None:
+    """Warn about each known block left out, at the line where it was expected.
+
+    That is the heading of the next block that is present (the blocks come in the order
+    of ``BLOCK_NAMES``), or the article's last line when none follows.
+    """
+    order = list(BLOCK_NAMES)
+    seen = dict(found.blocks_seen)
+    if "sources" not in seen and found.sources:
+        seen["sources"] = min(found.sources.lines.values())
+    for position, (kind, name) in enumerate(BLOCK_NAMES.items()):
+        if kind in seen:
+            continue
+        later = [seen[k] for k in order[position + 1 :] if k in seen]
+        warn(min(later) if later else lines[-1].no, f"no {name} block")
 
 
 def _strip_emphasis(paragraphs: list[Paragraph], warn: Warn) -> None:
@@ -160,9 +179,13 @@ def _published_at(
         )
         return midnight_utc(dated.published_on)
     if front.issue and front.issue.published_on:
-        warn(0, f"no published_at; used the issue's date ({front.issue.published_on})")
+        warn(1, f"no published_at; used the issue's date ({front.issue.published_on})")
         return midnight_utc(front.issue.published_on)
-    warn(0, "no published_at in the front matter, the lede or the source URLs")
+    warn(
+        1,
+        "no published_at in the front matter, the lede, the source URLs or the issue;"
+        " the article will be published at the moment it is imported",
+    )
     return None
 
 

@@ -141,6 +141,32 @@ def clean_line(raw: str) -> tuple[str, bool]:
     return " ".join(text.split()), controls
 
 
+# Invisible characters an editor cannot see and the parser removes: one warning per kind.
+_INVISIBLE_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("byte order mark(s) (BOM)", re.compile("\ufeff")),
+    ("zero-width character(s)", re.compile("[\u200b-\u200d\u2060]")),
+    ("soft hyphen(s)", re.compile("\u00ad")),
+    ("no-break space(s) at a line's edge", re.compile("^[\u00a0\u202f]+|[\u00a0\u202f]+$")),
+    ("tab(s)", re.compile("\t")),
+)
+
+
+def report_invisible(raw_lines: list[str], warn: Warn, *, bom: bool = False) -> None:
+    """One warning per kind of invisible character removed, naming its first line and the count.
+
+    ``bom`` says the text began with a byte order mark that decoding already took off.
+    """
+    for kind, pattern in _INVISIBLE_KINDS:
+        count, first = (1, 1) if bom and kind.startswith("byte order") else (0, 0)
+        for index, raw in enumerate(raw_lines):
+            found = sum(len(hit) for hit in pattern.findall(raw))
+            if found and not first:
+                first = index + 1
+            count += found
+        if count:
+            warn(first, f"removed {count} {kind}, the first on this line")
+
+
 def content_lines(raw_lines: list[str], start: int, warn: Warn) -> list[Line]:
     """The non-blank lines from index ``start`` on, cleaned, each knowing if a gap preceded it."""
     lines: list[Line] = []
@@ -200,6 +226,7 @@ def drop_masthead_and_footer(lines: list[Line], warn: Warn) -> list[Line]:
             # Content blocks still follow: a stray boilerplate line, not the end of the article.
             warn(line.no, f"dropped the newsletter line '{shorten(line.text)}' before the end")
             continue
+        warn(line.no, f"dropped the newsletter footer '{shorten(line.text)}'")
         leftover = [later for later in lines[index + 1 :] if not _FOOTER.search(later.text)]
         if leftover:
             warn(

@@ -35,6 +35,7 @@ from .lines import (
     decode,
     drop_masthead_and_footer,
     reject_foreign_formats,
+    report_invisible,
     split_lines,
 )
 
@@ -61,7 +62,9 @@ def _parse(text: str | bytes) -> Document:
     warnings: list[Warning] = []
 
     def warn(line: int, message: str) -> None:
-        warnings.append(Warning(line, message))
+        warnings.append(Warning(max(line, 1), message))
+
+    report_invisible(raw_lines, warn, bom=_starts_with_bom(text))
 
     front, start = read_front_matter(raw_lines, warn)
     lines = content_lines(raw_lines, start, warn)
@@ -73,3 +76,9 @@ def _parse(text: str | bytes) -> Document:
     # Stable order: the line they concern, then the order they were found in.
     document.warnings = sorted(warnings, key=lambda w: w.line)
     return document
+
+
+def _starts_with_bom(text: str | bytes) -> bool:
+    if isinstance(text, str):
+        return text.startswith("\ufeff")
+    return bytes(text[:3]) == b"\xef\xbb\xbf"
