@@ -643,8 +643,15 @@ def test_block_name_variants(canonical: str, written: str) -> None:
 def test_question_block_names_give_kinds(written: str, kinds: list[str]) -> None:
     doc = parse_document(variant(("Debate/Essay Questions", written)))
     assert doc.questions == [Question(q, kinds) for q in SEED_QUESTIONS]
+    # A heading that names its kinds the canonical way ("Debate Questions") is no guess.
+    exact = {
+        "Debate/Essay Questions",
+        "Discussion Questions",
+        "Debate Questions",
+        "Essay Questions",
+    }
     assert warned(doc, f"read '{written}' as the questions heading") == (
-        [] if written == "Debate/Essay Questions" else [45]
+        [] if written in exact else [45]
     )
 
 
@@ -1636,7 +1643,6 @@ def test_eu_ai_act_front_matter_blank_lines_and_colons() -> None:
         (45, "read '–' between term and definition as ':'"),
         (46, "read '–' between term and definition as ':'"),
         (47, "read '–' between term and definition as ':'"),
-        (49, "read 'Discussion Questions' as the questions heading (kinds: discussion)"),
         (51, "question line has the marker '1.'; read it as '- '"),
         (52, "question line has the marker '2.'; read it as '- '"),
         (54, "dropped the newsletter footer 'Thanks for reading Insight Fortnight!'"),
@@ -1711,7 +1717,6 @@ def test_mpox_hard_wrapped_crlf_all_caps() -> None:
         (49, "joined the hard-wrapped lines 49–50 into one entry"),
         (51, "glossary line has the marker '•'; read it as '- '"),
         (51, "joined the hard-wrapped lines 51–52 into one entry"),
-        (54, "read 'Essay Questions' as the questions heading (kinds: essay)"),
         (56, "joined the hard-wrapped lines 56–57 into one entry"),
         (58, "joined the hard-wrapped lines 58–59 into one entry"),
         (61, "read 'Based on:' as the 'This article is based on the following articles:' heading"),
@@ -1798,7 +1803,6 @@ def test_scotus_line_mode_with_whitespace_and_unnumbered_background() -> None:
         (25, "read '-' between term and definition as ':'"),
         (26, "read '-' between term and definition as ':'"),
         (27, "read '-' between term and definition as ':'"),
-        (28, "read 'Debate Questions' as the questions heading (kinds: debate)"),
         (29, "question line has the marker '*'; read it as '- '"),
         (30, "question line has the marker '*'; read it as '- '"),
         (

@@ -108,14 +108,22 @@ def assemble(front: FrontMatter, found: Content, lines: list[Line], warn: Warn) 
         glossary=found.glossary,
         questions=found.questions,
     )
-    # Words count the lede, body paragraphs and background items (label and text); headings,
-    # glossary, questions and sources are apparatus. The reading level is the prose alone.
-    prose = "\n".join([lede, *(p.text for p in body_paras)])
-    counted = "\n".join([prose, *(f"{i.label} {i.text}" for s in sections for i in s.items)])
-    document.word_count = word_count(counted)
+    measure(document)
+    return document
+
+
+def measure(document: Document) -> None:
+    """Set the document's word count, reading minutes and reading level from its text.
+
+    Words count the lede, body paragraphs and background items (label and text); headings,
+    glossary, questions and sources are apparatus. The reading level is the prose alone.
+    """
+    paragraphs = [p for s in document.sections for p in s.paragraphs]
+    prose = "\n".join([document.lede, *paragraphs])
+    items = [f"{i.label} {i.text}" for s in document.sections for i in s.items]
+    document.word_count = word_count("\n".join([prose, *items]))
     document.reading_minutes = reading_minutes(document.word_count)
     document.reading_level = flesch_kincaid_grade(prose)
-    return document
 
 
 def _warn_missing_blocks(found: Content, lines: list[Line], warn: Warn) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .blocks import CANONICAL_HEADINGS
+from .blocks import CANONICAL_HEADINGS, QUESTION_HEADINGS, kinds_line
 from .document import Question, Term
 from .layout import Layout, Paragraph
 from .lines import Line, Warn
@@ -206,7 +206,7 @@ def read_questions(
             heading.no,
             f"'{written}' names no kind of question; read them as discussion questions",
         )
-    elif written != CANONICAL_HEADINGS["questions"]:
+    elif written != QUESTION_HEADINGS.get(tuple(kinds)):
         warn(heading.no, f"read '{written}' as the questions heading (kinds: {', '.join(kinds)})")
     entries: list[tuple[Paragraph, list[str]]] = []
     last: Paragraph | None = None
@@ -218,10 +218,12 @@ def read_questions(
         if shape and _question_kinds(shape[0]) and not line.text.endswith("?"):
             # "Debate:" / "Essay questions" inside the block: the kind of what follows.
             kinds = _question_kinds(shape[0])
-            warn(
-                line.no,
-                f"read '{line.text}' as the kind of the questions below it ({', '.join(kinds)})",
-            )
+            if line.text != kinds_line(kinds):
+                warn(
+                    line.no,
+                    f"read '{line.text}' as the kind of the questions below it"
+                    f" ({', '.join(kinds)})",
+                )
             last = None
             continue
         numbered = re.match(r"^Q\s?\d{0,2}\s*[.:)]\s+(?P<rest>\S.*)$", text)
