@@ -774,7 +774,19 @@ def test_question_kind_lines_inside_the_block() -> None:
         )
     )
     assert [q.kinds for q in doc.questions] == [["debate"], ["essay"]]
-    assert warned(doc, "as the kind of the questions below it") == [46, 48]
+    # "Debate:" is how the canonical text names the kinds below it: no guess, no warning.
+    assert warned(doc, "as the kind of the questions below it") == []
+    doc = parse_document(
+        variant(
+            ("- Are international", "Debate\n- Are international"),
+            ("- Can global", "ESSAY:\n- Can global"),
+        )
+    )
+    assert [q.kinds for q in doc.questions] == [["debate"], ["essay"]]
+    assert [(w.line, w.message) for w in doc.warnings if "kind of the" in w.message] == [
+        (46, "read 'Debate' as the kind of the questions below it (debate)"),
+        (48, "read 'ESSAY:' as the kind of the questions below it (essay)"),
+    ]
 
 
 # --- drift: background -----------------------------------------------------------------
