@@ -159,9 +159,9 @@ def _is_label(label: str, max_words: int, glossary: bool) -> bool:
     stops = (match.start() + 2 for match in re.finditer(r"[a-z]\. ", label))
     if any(not ends_with_abbreviation(label[:end]) for end in stops):
         return False
-    # "Vienna, 1815", "Sanctions, Trade and Aid": a label is what stands before the colon,
-    # unless a clause runs on in lowercase after a comma ("In 1961, the treaty: …").
-    return glossary or not re.search(r",\s+[a-z]", label) or is_title_case(label)
+    # "Vienna, 1815", "Russia, from 2015", "Sanctions, Trade and Aid": a label is what stands
+    # before the first colon, commas and all.
+    return True
 
 
 def is_title_case(text: str) -> bool:
