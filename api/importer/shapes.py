@@ -157,11 +157,9 @@ def _is_label(label: str, max_words: int, glossary: bool) -> bool:
         return False
     # "Talks failed. Then: …" is prose; the stop in "St. Petersburg" closes an abbreviation.
     stops = (match.start() + 2 for match in re.finditer(r"[a-z]\. ", label))
-    if any(not ends_with_abbreviation(label[:end]) for end in stops):
-        return False
-    # "Vienna, 1815", "Russia, from 2015", "Sanctions, Trade and Aid": a label is what stands
-    # before the first colon, commas and all.
-    return True
+    # Commas are fine: "Vienna, 1815", "Russia, from 2015", "Sanctions, Trade and Aid" are
+    # labels, as is whatever stands before the first colon.
+    return all(ends_with_abbreviation(label[:end]) for end in stops)
 
 
 def is_title_case(text: str) -> bool:
