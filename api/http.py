@@ -35,6 +35,19 @@ def json_response(
     return response.make_conditional(request)
 
 
+def text_response(text: str, *, last_modified: str | None = None) -> Response:
+    """Plain UTF-8 text, with the same strong ETag, 304 and cache headers as the JSON reads."""
+    body = text.encode("utf-8")
+    response = Response(body, mimetype="text/plain")  # Flask adds "; charset=utf-8"
+    etag = hashlib.blake2b(body, digest_size=16).hexdigest()
+    response.set_etag(etag)
+    g.etag = etag
+    response.headers["Cache-Control"] = current_app.config["PUBLIC_CACHE_CONTROL"]
+    if last_modified:
+        response.last_modified = datetime.fromisoformat(last_modified.replace("Z", "+00:00"))
+    return response.make_conditional(request)
+
+
 def detail_response(item: dict[str, Any], *, modified: str | None = None) -> Response:
     return json_response({"data": item}, last_modified=modified)
 

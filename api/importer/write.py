@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 from sqlite_utils import Database
@@ -19,7 +19,7 @@ from ..slugs import slugify
 from ..store import writes
 from ..store.writes import WriteConflict
 from ..timefmt import utc_now
-from .document import Document, Section
+from .document import Document, IssueRef, Section
 from .render import LinkedTerm, TermLinker
 
 Outcome = Literal["created", "updated", "unchanged"]
@@ -44,12 +44,15 @@ def content_hash(document: Document) -> str:
 
 def write_document(db: Database, document: Document) -> WriteResult:
     """Raises WriteConflict (nothing written) when the document contradicts stored content."""
-    digest = content_hash(document)
     with write_transaction(db):
         existing = writes.find_article(db, document.slug)
+        now = utc_now()
+        # Hash what will be stored, so the article's canonical text (which states the date
+        # and the issue as stored) imports back as "unchanged", as does the same file again.
+        document = _as_stored(db, document, existing, now)
+        digest = content_hash(document)
         if existing and existing["content_hash"] == digest:
             return WriteResult("unchanged", existing["id"], document.slug)
-        now = utc_now()
         issue_id = _issue_id(db, document, now)
         article_id = _write_article(db, document, issue_id, digest, now, existing)
         linker = TermLinker(_write_terms(db, article_id, document, now))
@@ -60,6 +63,34 @@ def write_document(db: Database, document: Document) -> WriteResult:
             db, article_id, linker.html(document.lede), linker.markdown(document.lede)
         )
     return WriteResult("updated" if existing else "created", article_id, document.slug)
+
+
+def _as_stored(
+    db: Database, document: Document, existing: dict[str, Any] | None, now: str
+) -> Document:
+    """The document with what the writer fills in: the date and the issue's details.
+
+    An article with no date anywhere is published at the moment of its first import;
+    an edit without a date keeps the date it has. The issue's title, slug and date are
+    the stored issue's (or the defaults a new issue gets) where the text does not state them.
+    """
+    published_at = document.published_at or (existing or {}).get("published_at") or now
+    issue = document.issue
+    if issue is not None:
+        row = writes.find_issue(db, issue.number) or {
+            "slug": f"issue-{issue.number}",
+            "title": f"Issue {issue.number}",
+            "published_on": published_at[:10],
+        }
+        issue = IssueRef(
+            number=issue.number,
+            title=issue.title if issue.title is not None else row["title"],
+            slug=issue.slug if issue.slug is not None else row["slug"],
+            published_on=(
+                issue.published_on if issue.published_on is not None else row["published_on"]
+            ),
+        )
+    return replace(document, published_at=published_at, issue=issue)
 
 
 def _issue_id(db: Database, document: Document, now: str) -> int | None:

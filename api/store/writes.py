@@ -19,7 +19,17 @@ class WriteConflict(ValueError):
 
 def find_article(db: Database, slug: str) -> dict[str, Any] | None:
     return one(
-        db, "SELECT id, issue_id, content_hash FROM articles WHERE slug = :slug", {"slug": slug}
+        db,
+        "SELECT id, issue_id, content_hash, published_at FROM articles WHERE slug = :slug",
+        {"slug": slug},
+    )
+
+
+def find_issue(db: Database, number: int) -> dict[str, Any] | None:
+    return one(
+        db,
+        "SELECT slug, title, published_on FROM issues WHERE number = :number",
+        {"number": number},
     )
 
 
