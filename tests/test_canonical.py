@@ -13,9 +13,11 @@ from hypothesis import strategies as st
 from api.importer.assemble import measure
 from api.importer.blocks import QUESTION_HEADINGS
 from api.importer.canonical import render_document
+from api.importer.dates import url_date
 from api.importer.document import Document, IssueRef, Item, Question, Section, Source, Term
 from api.importer.parse import parse_document
-from api.importer.text import Anchors, publisher_for, url_date
+from api.importer.publishers import publisher_for
+from api.importer.text import Anchors
 from api.importer.write import content_hash
 from api.slugs import slugify
 

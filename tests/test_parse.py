@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from api.importer import readability
+from api.importer.dates import find_date, url_date
 from api.importer.document import (
     Document,
     DocumentError,
@@ -26,15 +27,9 @@ from api.importer.document import (
     Warning,
 )
 from api.importer.parse import MAX_DOCUMENT_BYTES, parse_document, slugify
-from api.importer.text import (
-    derive_title,
-    find_date,
-    publisher_for,
-    shorten,
-    split_sentences,
-    title_case,
-    url_date,
-)
+from api.importer.publishers import publisher_for
+from api.importer.text import shorten
+from api.importer.titles import derive_title, split_sentences, title_case
 
 DATA = Path(__file__).resolve().parent / "data"
 SHARED_SEED_DIR = Path(__file__).resolve().parents[2] / "shared" / "seed-documents"

@@ -15,7 +15,8 @@ from api.importer.document import Document, DocumentError, Item, Question, Sourc
 from api.importer.parse import MAX_DOCUMENT_BYTES, parse_document
 from api.importer.shapes import heading_shape, split_label
 from api.importer.sources import SourceList
-from api.importer.text import Anchors, title_case
+from api.importer.text import Anchors
+from api.importer.titles import title_case
 
 LEDE = (
     "Russian President Vladimir Putin and North Korean leader Kim Jong-un signed a mutual"

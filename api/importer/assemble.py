@@ -11,21 +11,15 @@ from __future__ import annotations
 from ..slugs import slugify
 from .blocks import BLOCK_NAMES
 from .body import Content
+from .dates import find_date, midnight_utc
 from .document import Document, DocumentError, Item, Section
 from .frontmatter import FrontMatter
 from .layout import Paragraph
 from .lines import Line, Warn
 from .readability import flesch_kincaid_grade, reading_minutes, word_count
 from .shapes import without_inline_emphasis
-from .text import (
-    Anchors,
-    derive_title,
-    find_date,
-    midnight_utc,
-    shorten,
-    split_sentences,
-    title_case,
-)
+from .text import Anchors, shorten
+from .titles import derive_title, split_sentences, title_case
 
 
 def assemble(front: FrontMatter, found: Content, lines: list[Line], warn: Warn) -> Document:

@@ -19,6 +19,7 @@ from .block_readers import (
     read_questions,
 )
 from .blocks import BLOCK_NAMES, CANONICAL_HEADINGS, normalise_heading, opened_block
+from .dates import find_date
 from .document import DocumentError, Question, Term
 from .layout import Layout, Paragraph
 from .lines import Line, Warn
@@ -33,7 +34,8 @@ from .shapes import (
     unusual_title,
 )
 from .sources import SourceList, add_sources, read_sources
-from .text import derive_title, find_date, shorten
+from .text import shorten
+from .titles import derive_title
 
 # Labels editors put above (or in front of) the lede; they are not part of it.
 _LEDE_LABELS = frozenset({"introduction", "intro", "overview", "summary", "lede", "lead"})

@@ -18,8 +18,8 @@ from collections.abc import Iterator
 
 from .blocks import CANONICAL_HEADINGS, QUESTION_HEADINGS, kinds_line
 from .document import Document, IssueRef, Question, Source
+from .publishers import publisher_for
 from .shapes import heading_shape, is_title_case
-from .text import publisher_for
 
 
 def render_document(document: Document) -> str:

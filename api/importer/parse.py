@@ -27,13 +27,13 @@ from __future__ import annotations
 from ..slugs import slugify
 from .assemble import assemble
 from .body import read_content
+from .boilerplate import drop_masthead_and_footer
 from .document import Document, DocumentError, Warning
 from .frontmatter import read_front_matter
 from .lines import (
     MAX_DOCUMENT_BYTES,
     content_lines,
     decode,
-    drop_masthead_and_footer,
     reject_foreign_formats,
     report_invisible,
     split_lines,

@@ -13,10 +13,14 @@ from functools import lru_cache
 
 import pyphen
 
+from .text import CLOSERS, STOPS
+
 WORDS_PER_MINUTE = 200
 
 _WORD = re.compile(r"[A-Za-z0-9’']+(?:[-–][A-Za-z0-9’']+)*")
-_SENTENCE_END = re.compile(r"[.!?]+(?=[\s”\"')\]]|$)")
+# An ellipsis inside a quote ("munitions to Russia … and other weapons") marks words left
+# out, not a sentence end: the count for the reading level leaves it out.
+_SENTENCE_END = re.compile(rf"[{STOPS.replace('…', '')}]+(?=[\s{CLOSERS}]|$)")
 
 
 @lru_cache(maxsize=1)

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import re
 
-from .text import ends_with_abbreviation, two_sentences, word_set
+from .text import CLOSERS, STOPS, word_set
+from .titles import ends_with_abbreviation, two_sentences
 
 URL = re.compile(r"(?:https?://|www\.)[^\s<>\"“”‘’]+", re.IGNORECASE)
-ENDS_SENTENCE = re.compile(r"[.!?…][”\"’')\]]*$")
+ENDS_SENTENCE = re.compile(rf"[{STOPS}][{CLOSERS}]*$")
 LIST_MARKER = re.compile(
     r"^(?P<marker>[-*•·‣▪◦–—+]|\d{1,3}[.)]|\(\d{1,3}\)|[a-z]\))"
     r"(?:\s+|(?<=-)(?=[A-Z“\"]))(?P<rest>\S.*)$"
