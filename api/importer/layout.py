@@ -16,11 +16,13 @@ from itertools import pairwise
 from .blocks import block_kind
 from .lines import Line, Warn
 from .shapes import ENDS_SENTENCE, LIST_MARKER, URL, first_word, starts_lowercase
+from .text import MINOR_WORDS, word_set
 
 # A line that breaks off on a comma, a hyphen or a word like "the" has more to come.
 _DANGLING = re.compile(
-    r"(?:,|\b(?:a|an|the|and|or|but|of|to|in|on|for|with|by|from|as|at|that|which|its|their)"
-    r"|[A-Za-z]-)$"
+    r"(?:,|\b(?:"
+    + "|".join(sorted(MINOR_WORDS | word_set("that which its their")))
+    + r")|[A-Za-z]-)$"
 )
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from .text import CLOSERS, STOPS, word_set
+from .text import CLOSERS, MINOR_WORDS, STOPS
 from .titles import ends_with_abbreviation, two_sentences
 
 URL = re.compile(r"(?:https?://|www\.)[^\s<>\"“”‘’]+", re.IGNORECASE)
@@ -44,7 +44,7 @@ def heading_number(match: re.Match[str]) -> int:
 _MARKDOWN_HEADING = re.compile(r"^#{1,6}\s+")
 _BOLD = re.compile(r"^(\*\*|__)(?P<inner>.+)\1(?P<colon>:?)$")
 # Words a headline does not capitalise and does not end on.
-_SMALL_ENDINGS = word_set("a an and or but of to in on for with by from as at the")
+_SMALL_ENDINGS = MINOR_WORDS
 
 
 def starts_lowercase(text: str) -> bool:

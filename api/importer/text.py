@@ -16,6 +16,11 @@ def word_set(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
+# The small words of English headlines and prose, written once: a headline keeps them in
+# lowercase and a heading does not end on one; a line that ends on one has more to come.
+MINOR_WORDS = word_set("a an and or but of to in on for with by from as at the")
+
+
 def shorten(text: str, limit: int = 60) -> str:
     """``text`` cut to ``limit`` characters with an ellipsis, for quoting it in a message."""
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

@@ -8,12 +8,10 @@ from __future__ import annotations
 import re
 
 from .dates import DATE_WORDS, WEEKDAY
-from .text import CLOSERS, STOPS, word_set
+from .text import CLOSERS, MINOR_WORDS, STOPS, word_set
 
-_SMALL_WORDS = word_set(
-    "a an and as at but by en for from if in into nor of off on onto or per so the to up via vs"
-    " with yet"
-)
+# Title case also keeps these lowercase inside a headline.
+_SMALL_WORDS = MINOR_WORDS | word_set("en if into nor off onto per so up via vs yet")
 
 
 def _capitalize(word: str) -> str:
@@ -109,8 +107,9 @@ _ROLE = re.compile(
     r"|general|pope|spokes(?:person|man|woman)|ambassador|envoy|commander)"
     r"\s+(?=[A-Z])"
 )
-_CUT_BEFORE = word_set(
-    "in at on for with to from after amid during over and but as while by under against"
+# A derived title is cut before a preposition or conjunction, never before "the" or "of".
+_CUT_BEFORE = (MINOR_WORDS - word_set("a an the of or")) | word_set(
+    "after amid during over while under against"
 )
 
 
