@@ -119,3 +119,15 @@ def test_if_empty_seeds_an_empty_database(app, runner) -> None:
 def test_help_has_an_example(runner) -> None:
     result = runner.invoke(args=["seed", "--help"])
     assert "flask --app api seed --dry-run --json" in result.output
+
+
+def test_dry_run_reads_every_editors_document(runner) -> None:
+    """`flask seed --dry-run --json tests/data/editors/*.txt`: every document parses."""
+    editors = sorted((Path(__file__).parent / "data" / "editors").glob("*.txt"))
+    assert len(editors) >= 18
+    result = runner.invoke(args=["seed", "--dry-run", "--json", *map(str, editors)])
+    assert result.exit_code == 0, result.output
+    documents = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
+    assert len(documents) == len(editors)
+    assert all(w["line"] >= 1 for d in documents for w in d["warnings"])
+    assert f"{len(editors)} file(s): {len(editors)} parsed, 0 failed" in result.output
