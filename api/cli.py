@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 
 import click
@@ -166,3 +167,57 @@ def keys_revoke(name: str) -> None:
 def register_commands(app: Flask) -> None:
     app.cli.add_command(seed_command)
     app.cli.add_command(keys_group)
+    app.cli.add_command(export_text_command)
+
+
+def export_texts(db: Database, directory: Path, slugs: Iterable[str] | None = None) -> list[Path]:
+    """Write each article (all of them when ``slugs`` is None) as ``<slug>.txt`` in the
+    canonical editors' text; the paths written. Raises KeyError for an unknown slug."""
+    from .importer.canonical import render_document
+    from .store.documents import all_documents, document_by_slug
+
+    if slugs is None:
+        documents = all_documents(db)
+    else:
+        documents = []
+        for slug in slugs:
+            found = document_by_slug(db, slug)
+            if found is None:
+                raise KeyError(slug)
+            documents.append(found)
+    directory.mkdir(parents=True, exist_ok=True)
+    written = []
+    for document in documents:
+        path = directory / f"{document.slug}.txt"
+        path.write_text(render_document(document), encoding="utf-8", newline="\n")
+        written.append(path)
+    return written
+
+
+@click.command("export-text")
+@with_appcontext
+@click.argument("targets", nargs=-1, metavar="SLUG|--all DIRECTORY")
+@click.option("--all", "export_all", is_flag=True, help="Export every article, drafts included.")
+def export_text_command(targets: tuple[str, ...], export_all: bool) -> None:
+    """Write articles as the plain text editors write, one <slug>.txt each, into DIRECTORY.
+
+    Importing such a file again with `flask seed` changes nothing.
+
+    \b
+    Examples:
+      flask --app api export-text russia-north-korea-defense-pact out/
+      flask --app api export-text --all out/
+    """
+    if len(targets) != (1 if export_all else 2):
+        raise click.UsageError("Give one SLUG or --all, then the DIRECTORY to write to.")
+    *slugs, directory = targets
+    db = _cli_db()
+    try:
+        written = export_texts(db, Path(directory), None if export_all else slugs)
+    except KeyError as missing:
+        raise click.ClickException(f"No article has the slug {missing.args[0]!r}.") from None
+    finally:
+        db.close()
+    for path in written:
+        click.echo(str(path))
+    click.echo(f"{len(written)} article(s) written to {directory}", err=True)

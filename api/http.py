@@ -59,6 +59,20 @@ def json_response(
     return response
 
 
+def text_response(text: str, *, last_modified: str | None = None) -> Response:
+    """Plain UTF-8 text, with the same strong ETag, 304 and cache headers as the JSON reads."""
+    body = text.encode("utf-8")
+    response = Response(body, mimetype="text/plain")  # Flask adds "; charset=utf-8"
+    etag = body_etag(body)
+    response.set_etag(etag)
+    g.etag = etag
+    cache_headers(response)
+    if last_modified:
+        response.last_modified = datetime.fromisoformat(last_modified.replace("Z", "+00:00"))
+    response.make_conditional(request)
+    return response
+
+
 def detail_response(item: dict[str, Any], *, modified: str | None = None) -> Response:
     return json_response({"data": item}, last_modified=modified)
 

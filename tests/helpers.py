@@ -57,6 +57,16 @@ BASE_URL = "http://api.test"
 TERM_PAGES = "https://w.test/"
 TEST_CONFIG = {"PUBLIC_BASE_URL": BASE_URL, "WEB_URL_TERM": TERM_PAGES + "{slug}"}
 
+
+def make_key(app: object, role: str = "editor", name: str | None = None) -> str:
+    """A new API key's secret, made through the CLI as an administrator would."""
+    runner = app.test_cli_runner()  # type: ignore[attr-defined]
+    name = name or f"{role}-{len(runner.invoke(args=['keys', 'list', '--json']).output)}"
+    result = runner.invoke(args=["keys", "create", "--role", role, "--name", name, "--quiet"])
+    assert result.exit_code == 0, result.output
+    return str(result.output.strip())
+
+
 # Patterns -------------------------------------------------------------------------------
 
 RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")

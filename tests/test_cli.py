@@ -45,8 +45,13 @@ def test_seed_defaults_to_the_seed_folder_and_is_idempotent(app, runner) -> None
 def test_warnings_name_the_file_and_line(runner) -> None:
     result = runner.invoke(args=["seed", str(SEED_FILE)])
     assert result.exit_code == 0
-    assert f"warning: {SEED_FILE}:" in result.output
-    assert "no '- ' marker" in result.output  # the seed's dash-less "Geopolitics:" line
+    # The shipped seed has front matter: its dash-less "Geopolitics:" line is line 54.
+    assert (
+        f"warning: {SEED_FILE}:54: glossary line has no '- ' marker; read it as a list item\n"
+        in result.output
+    )
+    lines = SEED_FILE.read_text(encoding="utf-8").split("\n")
+    assert lines[54 - 1].startswith("Geopolitics: ")
 
 
 def test_a_bad_file_fails_alone_with_a_non_zero_exit(app, runner, tmp_path: Path) -> None:
@@ -114,3 +119,15 @@ def test_if_empty_seeds_an_empty_database(app, runner) -> None:
 def test_help_has_an_example(runner) -> None:
     result = runner.invoke(args=["seed", "--help"])
     assert "flask --app api seed --dry-run --json" in result.output
+
+
+def test_dry_run_reads_every_editors_document(runner) -> None:
+    """`flask seed --dry-run --json tests/data/editors/*.txt`: every document parses."""
+    editors = sorted((Path(__file__).parent / "data" / "editors").glob("*.txt"))
+    assert len(editors) >= 18
+    result = runner.invoke(args=["seed", "--dry-run", "--json", *map(str, editors)])
+    assert result.exit_code == 0, result.output
+    documents = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
+    assert len(documents) == len(editors)
+    assert all(w["line"] >= 1 for d in documents for w in d["warnings"])
+    assert f"{len(editors)} file(s): {len(editors)} parsed, 0 failed" in result.output

@@ -906,7 +906,10 @@ NAMES = sorted(EXPECTED)
 
 
 def test_every_document_is_here() -> None:
-    assert sorted(p.name for p in DATA.glob("*.txt")) == NAMES
+    # Documents 09 on have their expectations in expected/*.json (test_parse_editors_blind2.py).
+    blind = {p.stem + ".txt" for p in (DATA / "expected").glob("*.json")}
+    assert sorted(p.name for p in DATA.glob("*.txt") if p.name not in blind) == NAMES
+    assert len(blind) >= 8
     assert b"\r\n" in (DATA / CHIPS).read_bytes() and b"\r\n" in (DATA / KENYA).read_bytes()
 
 

@@ -15,6 +15,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from tests.contract import spec_document
+from tests.helpers import make_key
 
 # Timestamps come from when the seed was imported; web_url needs a configured template.
 UNCHECKED = {"created_at", "updated_at", "web_url"}
@@ -24,8 +25,11 @@ EXAMPLE_IN_TEXT = re.compile(r"Example: `([^`]+)`")
 
 @pytest.fixture(scope="module")
 def api(seed_api: FlaskClient) -> FlaskClient:
-    """The seeded app without the validating client: this checks data, not shapes."""
-    return FlaskClient(seed_api.application)
+    """The seeded app without the validating client: this checks data, not shapes. With an
+    editor's key, so the operations that need one (the article's source) answer too."""
+    client = FlaskClient(seed_api.application)
+    client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {make_key(seed_api.application)}"
+    return client
 
 
 def examples(node: Any, where: str = "") -> Iterator[tuple[str, Any]]:

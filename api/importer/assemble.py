@@ -11,21 +11,15 @@ from __future__ import annotations
 from ..slugs import slugify
 from .blocks import BLOCK_NAMES
 from .body import Content
+from .dates import find_date, midnight_utc
 from .document import Document, DocumentError, Item, Section
 from .frontmatter import FrontMatter
 from .layout import Paragraph
 from .lines import Line, Warn
 from .readability import flesch_kincaid_grade, reading_minutes, word_count
 from .shapes import without_inline_emphasis
-from .text import (
-    Anchors,
-    derive_title,
-    find_date,
-    midnight_utc,
-    shorten,
-    split_sentences,
-    title_case,
-)
+from .text import Anchors, shorten
+from .titles import derive_title, split_sentences, title_case
 
 
 def assemble(front: FrontMatter, found: Content, lines: list[Line], warn: Warn) -> Document:
@@ -74,9 +68,7 @@ def assemble(front: FrontMatter, found: Content, lines: list[Line], warn: Warn) 
             "no structure: the text has no headed section and none of the known blocks"
             " (sources, Background Information, Key Terms, questions)",
         )
-    for kind, name in BLOCK_NAMES.items():
-        if kind not in found.blocks_seen and not (kind == "sources" and found.sources):
-            warn(0, f"no {name} block")
+    _warn_missing_blocks(found, lines, warn)
 
     title = front.title or found.title
     if front.title and found.title and front.title.casefold() != found.title.casefold():
@@ -85,10 +77,15 @@ def assemble(front: FrontMatter, found: Content, lines: list[Line], warn: Warn) 
             f"title line '{found.title}' differs from the front matter title;"
             " used the front matter title",
         )
+    elif front.title and found.title:
+        warn(
+            found.title_line, "the first line repeats the front matter title; read it as the title"
+        )
     if not title:
         title = derive_title(lede)
         warn(lede_paras[0].line, f"no title line; derived the title '{title}' from the lede")
-    elif title == title.upper() and any(ch.isalpha() for ch in title):
+    elif not front.title and title == title.upper() and any(ch.isalpha() for ch in title):
+        # A title line in capitals is re-cased; front matter says exactly what is meant.
         warn(found.title_line, f"title '{title}' is in capitals; title-cased it")
         title = title_case(title.lower())
 
@@ -106,14 +103,39 @@ def assemble(front: FrontMatter, found: Content, lines: list[Line], warn: Warn) 
         glossary=found.glossary,
         questions=found.questions,
     )
-    # Words count the lede, body paragraphs and background items (label and text); headings,
-    # glossary, questions and sources are apparatus. The reading level is the prose alone.
-    prose = "\n".join([lede, *(p.text for p in body_paras)])
-    counted = "\n".join([prose, *(f"{i.label} {i.text}" for s in sections for i in s.items)])
-    document.word_count = word_count(counted)
+    measure(document)
+    return document
+
+
+def measure(document: Document) -> None:
+    """Set the document's word count, reading minutes and reading level from its text.
+
+    Words count the lede, body paragraphs and background items (label and text); headings,
+    glossary, questions and sources are apparatus. The reading level is the prose alone.
+    """
+    paragraphs = [p for s in document.sections for p in s.paragraphs]
+    prose = "\n".join([document.lede, *paragraphs])
+    items = [f"{i.label} {i.text}" for s in document.sections for i in s.items]
+    document.word_count = word_count("\n".join([prose, *items]))
     document.reading_minutes = reading_minutes(document.word_count)
     document.reading_level = flesch_kincaid_grade(prose)
-    return document
+
+
+def _warn_missing_blocks(found: Content, lines: list[Line], warn: Warn) -> None:
+    """Warn about each known block left out, at the line where it was expected.
+
+    That is the heading of the next block that is present (the blocks come in the order
+    of ``BLOCK_NAMES``), or the article's last line when none follows.
+    """
+    order = list(BLOCK_NAMES)
+    seen = dict(found.blocks_seen)
+    if "sources" not in seen and found.sources:
+        seen["sources"] = min(found.sources.lines.values())
+    for position, (kind, name) in enumerate(BLOCK_NAMES.items()):
+        if kind in seen:
+            continue
+        later = [seen[k] for k in order[position + 1 :] if k in seen]
+        warn(min(later) if later else lines[-1].no, f"no {name} block")
 
 
 def _strip_emphasis(paragraphs: list[Paragraph], warn: Warn) -> None:
@@ -160,9 +182,13 @@ def _published_at(
         )
         return midnight_utc(dated.published_on)
     if front.issue and front.issue.published_on:
-        warn(0, f"no published_at; used the issue's date ({front.issue.published_on})")
+        warn(1, f"no published_at; used the issue's date ({front.issue.published_on})")
         return midnight_utc(front.issue.published_on)
-    warn(0, "no published_at in the front matter, the lede or the source URLs")
+    warn(
+        1,
+        "no published_at in the front matter, the lede, the source URLs or the issue;"
+        " the article will be published at the moment it is imported",
+    )
     return None
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .blocks import CANONICAL_HEADINGS
+from .blocks import CANONICAL_HEADINGS, QUESTION_HEADINGS, kinds_line
 from .document import Question, Term
 from .layout import Layout, Paragraph
 from .lines import Line, Warn
@@ -18,20 +18,13 @@ from .shapes import (
     ENDS_SENTENCE,
     LIST_MARKER,
     NUMBERED_HEADING,
+    heading_number,
     heading_shape,
     split_label,
     without_emphasis,
     without_marker,
 )
-from .text import shorten, title_case_shouting
-
-# Background subsections are sometimes numbered "I.", "II.", …
-_ROMAN = {
-    numeral: number
-    for number, numeral in enumerate(
-        ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"), 1
-    )
-}
+from .text import shorten
 
 # The words in a questions heading that name a kind, and the kind each names.
 _QUESTION_KINDS = {
@@ -71,17 +64,19 @@ def read_background(
         numbered = NUMBERED_HEADING.match(plain)
         numbered_shape = numbered and heading_shape(numbered["rest"])
         if numbered and numbered_shape and not split_label(numbered["rest"]):
-            number = int(numbered["n"] or numbered["m"] or _ROMAN.get(numbered["roman"], 0))
+            number = heading_number(numbered)
             notes = numbered_shape[1] + (["markdown emphasis"] if plain != line.text else [])
             for note in notes:
                 warn(line.no, f"background heading had {note}; removed it")
             if not plain.startswith(f"{number}. "):
+                written = plain[: numbered.start("rest")].strip()
                 warn(
                     line.no,
-                    f"background subsection numbered as '{plain.split()[0]}';"
-                    f" read it as '{number}.'",
+                    f"background subsection numbered as '{written}'; read it as '{number}.'",
                 )
-            subs.append(Subsection(line.no, number, title_case_shouting(numbered_shape[0])))
+            if numbered_shape[0].endswith("?"):
+                warn(line.no, f"read the question '{shorten(numbered_shape[0])}' as a heading")
+            subs.append(Subsection(line.no, number, numbered_shape[0]))
             continue
         current = subs[-1] if subs else None
         text = line.text
@@ -100,7 +95,7 @@ def read_background(
                 line.no,
                 f"background subsection '{shape[0]}' has no number; numbered it {len(subs) + 1}",
             )
-            subs.append(Subsection(line.no, None, title_case_shouting(shape[0])))
+            subs.append(Subsection(line.no, None, shape[0]))
             continue
         if shape and text.endswith(":") and following is not None and not following.gap:
             pending = shape[0]
@@ -211,7 +206,7 @@ def read_questions(
             heading.no,
             f"'{written}' names no kind of question; read them as discussion questions",
         )
-    elif written != CANONICAL_HEADINGS["questions"]:
+    elif written != QUESTION_HEADINGS.get(tuple(kinds)):
         warn(heading.no, f"read '{written}' as the questions heading (kinds: {', '.join(kinds)})")
     entries: list[tuple[Paragraph, list[str]]] = []
     last: Paragraph | None = None
@@ -223,10 +218,12 @@ def read_questions(
         if shape and _question_kinds(shape[0]) and not line.text.endswith("?"):
             # "Debate:" / "Essay questions" inside the block: the kind of what follows.
             kinds = _question_kinds(shape[0])
-            warn(
-                line.no,
-                f"read '{line.text}' as the kind of the questions below it ({', '.join(kinds)})",
-            )
+            if line.text != kinds_line(kinds):
+                warn(
+                    line.no,
+                    f"read '{line.text}' as the kind of the questions below it"
+                    f" ({', '.join(kinds)})",
+                )
             last = None
             continue
         numbered = re.match(r"^Q\s?\d{0,2}\s*[.:)]\s+(?P<rest>\S.*)$", text)

@@ -51,6 +51,24 @@ CANONICAL_HEADINGS = {
     "glossary": "Key Terms and Concepts",
     "questions": "Debate/Essay Questions",
 }
+# The questions heading that names each set of kinds, as the canonical text writes it;
+# such a heading (or a line inside the block naming the kinds below it) is no guess.
+QUESTION_HEADINGS: dict[tuple[str, ...], str] = {
+    ("debate", "essay"): CANONICAL_HEADINGS["questions"],
+    ("debate",): "Debate Questions",
+    ("essay",): "Essay Questions",
+    ("discussion",): "Discussion Questions",
+    ("debate", "discussion"): "Debate/Discussion Questions",
+    ("discussion", "essay"): "Discussion/Essay Questions",
+    ("debate", "discussion", "essay"): "Debate/Discussion/Essay Questions",
+}
+
+
+def kinds_line(kinds: list[str] | tuple[str, ...]) -> str:
+    """The line inside a questions block naming the kinds of the questions below it."""
+    return "/".join(kind.capitalize() for kind in kinds) + ":"
+
+
 # What warnings call each block.
 BLOCK_NAMES = {
     "sources": "sources",

@@ -19,6 +19,7 @@ from .block_readers import (
     read_questions,
 )
 from .blocks import BLOCK_NAMES, CANONICAL_HEADINGS, normalise_heading, opened_block
+from .dates import find_date
 from .document import DocumentError, Question, Term
 from .layout import Layout, Paragraph
 from .lines import Line, Warn
@@ -33,7 +34,8 @@ from .shapes import (
     unusual_title,
 )
 from .sources import SourceList, add_sources, read_sources
-from .text import derive_title, find_date, shorten, title_case_shouting
+from .text import shorten
+from .titles import derive_title
 
 # Labels editors put above (or in front of) the lede; they are not part of it.
 _LEDE_LABELS = frozenset({"introduction", "intro", "overview", "summary", "lede", "lead"})
@@ -173,6 +175,7 @@ class _BodyReader:
             assert opened is not None, f"no block opens on line {self.lines[index].no}"
             kind, inline = opened
             index = self._block(kind, index, inline)
+        self.layout.report_joins()
         return self.found
 
     def _preamble(self, index: int) -> int:
@@ -277,11 +280,9 @@ class _BodyReader:
                 text, notes = heading
                 for note in notes:
                     self.warn(line.no, f"heading '{line.text}' had {note}; removed it")
-                shown = title_case_shouting(text)
-                if shown != text:
-                    self.warn(
-                        line.no, f"heading '{text}' was not in title case; read it as '{shown}'"
-                    )
+                shown = text  # as the editor wrote it: a front end styles the case
+                if text.endswith("?"):
+                    self.warn(line.no, f"read the question '{shorten(text)}' as a heading")
                 elif not in_title_case(text):
                     # "Officials in Seoul said they would watch closely": a sentence without
                     # its full stop stands like a heading; say so rather than guess silently.

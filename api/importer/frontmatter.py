@@ -16,9 +16,9 @@ import yaml
 
 from ..slugs import slugify
 from ..timefmt import parse_instant, to_rfc3339
+from .dates import find_date, midnight_utc
 from .document import DocumentError, IssueRef, Status
 from .lines import Warn, clean_line
-from .text import find_date, midnight_utc
 
 _STATUSES: tuple[Status, ...] = ("draft", "scheduled", "published")
 

@@ -16,11 +16,13 @@ from itertools import pairwise
 from .blocks import block_kind
 from .lines import Line, Warn
 from .shapes import ENDS_SENTENCE, LIST_MARKER, URL, first_word, starts_lowercase
+from .text import MINOR_WORDS, word_set
 
 # A line that breaks off on a comma, a hyphen or a word like "the" has more to come.
 _DANGLING = re.compile(
-    r"(?:,|\b(?:a|an|the|and|or|but|of|to|in|on|for|with|by|from|as|at|that|which|its|their)"
-    r"|[A-Za-z]-)$"
+    r"(?:,|\b(?:"
+    + "|".join(sorted(MINOR_WORDS | word_set("that which its their")))
+    + r")|[A-Za-z]-)$"
 )
 
 
@@ -31,10 +33,11 @@ class Paragraph:
     line: int
     parts: list[str]
     last: str  # the last physical line, for join decisions
+    end: int = 0  # the 1-based line of the last physical line
 
     @classmethod
     def start(cls, line: Line, text: str | None = None) -> Paragraph:
-        return cls(line.no, [line.text if text is None else text], line.text)
+        return cls(line.no, [line.text if text is None else text], line.text, line.no)
 
     @property
     def text(self) -> str:
@@ -45,6 +48,7 @@ class Paragraph:
         glue = "" if re.search(r"[A-Za-z][-–—]$", self.last) else " "
         self.parts.append(glue + line.text)
         self.last = line.text
+        self.end = line.no
 
 
 class Layout:
@@ -52,8 +56,17 @@ class Layout:
 
     def __init__(self, lines: list[Line], warn: Warn) -> None:
         self._warn = warn
-        self._wrap_warned = False
+        # Paragraphs (or list entries) whose hard-wrapped lines were joined, reported at the end.
+        self._joined: dict[int, tuple[Paragraph, str]] = {}
         self.wrapped, self._width = _detect_wrapping(lines)
+
+    def report_joins(self) -> None:
+        """One warning per hard-wrapped paragraph or entry that was joined, naming its lines."""
+        for para, what in self._joined.values():
+            self._warn(
+                para.line, f"joined the hard-wrapped lines {para.line}–{para.end} into {what}"
+            )
+        self._joined.clear()
 
     def broke_before(self, text: str, following: str) -> bool:
         """Whether a hard-wrapped line ``text`` was full: ``following``'s first word would not fit.
@@ -75,11 +88,9 @@ class Layout:
                 and not self.broke_before(previous.last, line.text)
             ):
                 return False
-            if not self._wrap_warned:
-                self._wrap_warned = True
-                self._warn(
-                    line.no, "paragraphs are hard-wrapped; joined their lines (first on this line)"
-                )
+            self._joined.setdefault(
+                id(previous), (previous, "one entry" if lists else "one paragraph")
+            )
             return True
         if starts_lowercase(line.text):
             self._warn(line.no, "line starts in lowercase; joined it to the line before")

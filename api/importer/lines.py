@@ -1,9 +1,9 @@
 """From the editor's bytes to clean content lines: decoding, the line model, masthead and footer.
 
 This is the first stage of the parser. It refuses what is not UTF-8 plain text,
-normalises whitespace and invisible characters line by line, drops separator lines
-and remembers where blank lines stood, and cuts away the newsletter masthead and
-footer, which are not article content.
+normalises whitespace and invisible characters line by line (reporting each kind once),
+drops separator lines and remembers where blank lines stood. It knows nothing of
+blocks or headings: the masthead and the footer are cut by ``boilerplate``.
 """
 
 from __future__ import annotations
@@ -12,10 +12,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .blocks import block_kind
 from .document import DocumentError
-from .shapes import URL, split_label, without_marker
-from .text import shorten
+from .shapes import URL
 
 MAX_DOCUMENT_BYTES = 1024 * 1024
 
@@ -27,18 +25,6 @@ _BYTE_LINE_BREAK = re.compile(rb"\r\n|\r|\n")
 _INVISIBLE = re.compile("[\u200b-\u200d\u2060\ufeff\u00ad]")
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f]")
 _SEPARATOR = re.compile(r"(?:[-_*=~•·]\s*){3,}")
-# Boilerplate of the newsletter around an article (sign-up calls, copyright, farewells).
-_FOOTER = re.compile(
-    r"^(?:please\s+)?(?:subscribe|sign up)\b|^join (?:us|our)\b|insightfortnight\."
-    r"|\b(?:this|our) (?:bi-?weekly |fortnightly )?newsletter\b|^enjoy(?:ed)? (?:this|reading)"
-    r"|\binsight fortnight\b|^(?:thanks|thank you) for reading|\bunsubscribe\b"
-    r"|all rights reserved|^(?:©|\(c\)\s|copyright\b)"
-    r"|^view (?:this|it)?\s*(?:email|newsletter)?\s*in (?:your|a) browser"
-    r"|^(?:forward|share) (?:this|it)\b|^follow us\b"
-    r"|^you(?:’re|'re| are)? receiv|^(?:manage|update) your (?:preferences|subscription)"
-    r"|^(?:see|until) you (?:next|in two weeks)|^(?:the )?insight fortnight team$",
-    re.IGNORECASE,
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,6 +127,32 @@ def clean_line(raw: str) -> tuple[str, bool]:
     return " ".join(text.split()), controls
 
 
+# Invisible characters an editor cannot see and the parser removes: one warning per kind.
+_INVISIBLE_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("byte order mark(s) (BOM)", re.compile("\ufeff")),
+    ("zero-width character(s)", re.compile("[\u200b-\u200d\u2060]")),
+    ("soft hyphen(s)", re.compile("\u00ad")),
+    ("no-break space(s) at a line's edge", re.compile("^[\u00a0\u202f]+|[\u00a0\u202f]+$")),
+    ("tab(s)", re.compile("\t")),
+)
+
+
+def report_invisible(raw_lines: list[str], warn: Warn, *, bom: bool = False) -> None:
+    """One warning per kind of invisible character removed, naming its first line and the count.
+
+    ``bom`` says the text began with a byte order mark that decoding already took off.
+    """
+    for kind, pattern in _INVISIBLE_KINDS:
+        count, first = (1, 1) if bom and kind.startswith("byte order") else (0, 0)
+        for index, raw in enumerate(raw_lines):
+            found = sum(len(hit) for hit in pattern.findall(raw))
+            if found and not first:
+                first = index + 1
+            count += found
+        if count:
+            warn(first, f"removed {count} {kind}, the first on this line")
+
+
 def content_lines(raw_lines: list[str], start: int, warn: Warn) -> list[Line]:
     """The non-blank lines from index ``start`` on, cleaned, each knowing if a gap preceded it."""
     lines: list[Line] = []
@@ -171,50 +183,3 @@ def reject_foreign_formats(first: Line, decoded: str) -> None:
         raise DocumentError(
             first.no, "expected a title or the lede, found a URL: a list of links is not an article"
         )
-
-
-def drop_masthead_and_footer(lines: list[Line], warn: Warn) -> list[Line]:
-    """The lines without the "Insight Fortnight …" masthead and the newsletter footer."""
-    if (
-        len(lines) > 1
-        and re.match(r"insight fortnight\b", lines[0].text, re.IGNORECASE)
-        and len(lines[0].text.split()) <= 12
-    ):
-        warn(lines[0].no, f"dropped the masthead line '{lines[0].text}'")
-        lines = lines[1:]
-    kinds = [block_kind(line.text) for line in lines]
-    last_block = max((i for i, kind in enumerate(kinds) if kind), default=-1)
-    kept: list[Line] = []
-    block: str | None = None
-    for index, line in enumerate(lines):
-        block = kinds[index] or block
-        if (
-            index == 0
-            or len(line.text.split()) > 30
-            or not _FOOTER.search(line.text)
-            or (block == "glossary" and _is_term(line.text))
-        ):
-            kept.append(line)
-            continue
-        if index < last_block:
-            # Content blocks still follow: a stray boilerplate line, not the end of the article.
-            warn(line.no, f"dropped the newsletter line '{shorten(line.text)}' before the end")
-            continue
-        leftover = [later for later in lines[index + 1 :] if not _FOOTER.search(later.text)]
-        if leftover:
-            warn(
-                leftover[0].no,
-                f"dropped {len(leftover)} line(s) after the footer on line {line.no}",
-            )
-        break
-    return kept
-
-
-def _is_term(text: str) -> bool:
-    """Whether a glossary line is a ``Term: definition`` entry ("Copyright: The legal right…").
-
-    Such a line is content even when its term is a footer word; a definition that is
-    itself boilerplate ("Copyright: 2024 Insight Fortnight") is still the footer.
-    """
-    pair = split_label(without_marker(text), glossary=True)
-    return pair is not None and not _FOOTER.search(pair[1])

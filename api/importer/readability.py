@@ -13,10 +13,14 @@ from functools import lru_cache
 
 import pyphen
 
+from .text import CLOSERS, STOPS
+
 WORDS_PER_MINUTE = 200
 
 _WORD = re.compile(r"[A-Za-z0-9’']+(?:[-–][A-Za-z0-9’']+)*")
-_SENTENCE_END = re.compile(r"[.!?]+(?=[\s”\"')\]]|$)")
+# An ellipsis inside a quote ("munitions to Russia … and other weapons") marks words left
+# out, not a sentence end: the count for the reading level leaves it out.
+_SENTENCE_END = re.compile(rf"[{STOPS.replace('…', '')}]+(?=[\s{CLOSERS}]|$)")
 
 
 @lru_cache(maxsize=1)
@@ -50,15 +54,3 @@ def flesch_kincaid_grade(text: str) -> float | None:
     syllables = sum(_syllables(w) for w in found)
     grade = 0.39 * len(found) / sentences + 11.8 * syllables / len(found) - 15.59
     return round(grade, 1)
-
-
-def measure(
-    lede: str, paragraphs: list[str], items: list[tuple[str, str]]
-) -> tuple[int, int, float | None]:
-    """(word count, reading minutes, reading level) of an article. Words count the lede,
-    body paragraphs and background items (label and text); headings, glossary, questions
-    and sources are apparatus. The reading level is the prose alone."""
-    prose = "\n".join([lede, *paragraphs])
-    counted = "\n".join([prose, *(f"{label} {text}" for label, text in items)])
-    count = word_count(counted)
-    return count, reading_minutes(count), flesch_kincaid_grade(prose)

@@ -9,23 +9,42 @@ from __future__ import annotations
 
 import re
 
-from .text import ends_with_abbreviation, two_sentences, word_set
+from .text import CLOSERS, MINOR_WORDS, STOPS
+from .titles import ends_with_abbreviation, two_sentences
 
 URL = re.compile(r"(?:https?://|www\.)[^\s<>\"“”‘’]+", re.IGNORECASE)
-ENDS_SENTENCE = re.compile(r"[.!?…][”\"’')\]]*$")
+ENDS_SENTENCE = re.compile(rf"[{STOPS}][{CLOSERS}]*$")
 LIST_MARKER = re.compile(
     r"^(?P<marker>[-*•·‣▪◦–—+]|\d{1,3}[.)]|\(\d{1,3}\)|[a-z]\))"
     r"(?:\s+|(?<=-)(?=[A-Z“\"]))(?P<rest>\S.*)$"
 )
-# "1. Heading", "1) Heading", "(1) Heading", "1 - Heading", "I. Heading"; never "1961 Treaty:".
+# "1. Heading", "1) Heading", "(1) Heading", "1 - Heading", "I. Heading", "Part 1 – Heading",
+# "Part 1: Heading", "Section 1. Heading", "Part II: Heading"; never "1961 Treaty:".
 NUMBERED_HEADING = re.compile(
-    r"^(?:\(?(?P<n>\d{1,2})\s*[.)]|(?P<m>\d{1,2})\s*[-–—:]\s|(?P<roman>[IVX]{1,4})[.)])"
+    r"^(?:(?P<word>(?i:part|section|chapter))\s+(?P<p>\d{1,2}|[IVXivx]{1,5})(?:\s*[.:)]|\s+[-–—])"
+    r"|\(?(?P<n>\d{1,2})\s*[.)]|\((?P<pr>[IVX]{1,5})\)|(?P<m>\d{1,2})\s*[-–—:]\s"
+    r"|(?P<roman>[IVX]{1,5})[.)])"
     r"\s*(?P<rest>\S.*)$"
 )
+_ROMAN_VALUES = {"i": 1, "v": 5, "x": 10}
+
+
+def roman_number(numeral: str) -> int:
+    """The value of a Roman numeral up to XXXIX ("iv" -> 4)."""
+    values = [_ROMAN_VALUES[ch] for ch in numeral.lower()]
+    return sum(-v if i + 1 < len(values) and v < values[i + 1] else v for i, v in enumerate(values))
+
+
+def heading_number(match: re.Match[str]) -> int:
+    """The number a NUMBERED_HEADING match states, in digits or Roman numerals."""
+    written = match["p"] or match["n"] or match["m"] or match["pr"] or match["roman"]
+    return int(written) if written.isdigit() else roman_number(written)
+
+
 _MARKDOWN_HEADING = re.compile(r"^#{1,6}\s+")
 _BOLD = re.compile(r"^(\*\*|__)(?P<inner>.+)\1(?P<colon>:?)$")
 # Words a headline does not capitalise and does not end on.
-_SMALL_ENDINGS = word_set("a an and or but of to in on for with by from as at the")
+_SMALL_ENDINGS = MINOR_WORDS
 
 
 def starts_lowercase(text: str) -> bool:
@@ -124,10 +143,11 @@ def _unbold(text: str) -> str:
 
 
 def _is_label(label: str, max_words: int, glossary: bool) -> bool:
-    """A label is a short name; glossary terms may also be lowercase ("de facto") or hold commas.
+    """A label is a short name; glossary terms may also be lowercase ("de facto").
 
-    A Title-Case label may hold commas ("Sanctions, Trade and Aid") and abbreviations
-    ("St. Petersburg Forum", "Mr. Putin’s Role"); a sentence before a colon may not.
+    A label may hold commas, digits, parentheses and years ("Vienna, 1815") and
+    abbreviations ("St. Petersburg Forum", "Mr. Putin’s Role"); a sentence before a
+    colon may not.
     """
     label = _unbold(label)
     if not label or len(label) > 80 or len(label.split()) > max_words:
@@ -138,9 +158,9 @@ def _is_label(label: str, max_words: int, glossary: bool) -> bool:
         return False
     # "Talks failed. Then: …" is prose; the stop in "St. Petersburg" closes an abbreviation.
     stops = (match.start() + 2 for match in re.finditer(r"[a-z]\. ", label))
-    if any(not ends_with_abbreviation(label[:end]) for end in stops):
-        return False
-    return glossary or "," not in label or is_title_case(label)
+    # Commas are fine: "Vienna, 1815", "Russia, from 2015", "Sanctions, Trade and Aid" are
+    # labels, as is whatever stands before the first colon.
+    return all(ends_with_abbreviation(label[:end]) for end in stops)
 
 
 def is_title_case(text: str) -> bool:

@@ -13,10 +13,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
+from .dates import url_date
 from .document import Source
 from .lines import Line, Warn
+from .publishers import publisher_for, url_domain
 from .shapes import ENDS_SENTENCE, LIST_MARKER, URL, heading_shape
-from .text import publisher_for, shorten, url_date, url_domain
+from .text import shorten
 
 # What may stand between a publisher's name and its URL: "Name, url", "Name (url)", "Name: url".
 _NAME_PUNCTUATION = "<>[]().,;:!'\"’”‘“–—- \t"

@@ -12,9 +12,11 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from ..slugs import slugify
+from .assemble import measure
+from .dates import url_date
 from .document import Document, IssueRef, Item, Question, Section, Source, Term
-from .readability import measure
-from .text import Anchors, publisher_for, url_date, url_domain
+from .publishers import publisher_for, url_domain
+from .text import Anchors
 
 DEFAULT_QUESTION_KINDS = ["debate", "essay"]
 
@@ -62,11 +64,7 @@ def document_from_fields(fields: dict[str, Any], *, issue_number: int | None) ->
             for q in fields.get("questions", [])
         ],
     )
-    document.word_count, document.reading_minutes, document.reading_level = measure(
-        document.lede,
-        [p for s in sections for p in s.paragraphs],
-        [(i.label, i.text) for s in sections for i in s.items],
-    )
+    measure(document)
     return document
 
 

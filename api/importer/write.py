@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 from sqlite_utils import Database
@@ -19,7 +19,7 @@ from ..slugs import slugify
 from ..store import writes
 from ..store.writes import WriteConflict
 from ..timefmt import utc_now
-from .document import Document, Section
+from .document import Document, IssueRef, Section
 from .render import LinkedTerm, TermLinker
 
 Outcome = Literal["created", "updated", "unchanged"]
@@ -57,14 +57,17 @@ def write_document(
     (an edit over HTTP, which may rename the slug), that one. Joins the caller's
     transaction when one is open (a route that checked If-Match first); the change log
     is written in the same transaction as the content."""
-    digest = content_hash(document)
     with write_transaction(db):
         existing = _target(db, document.slug, article_id)
         # A deleted article's slug written again restores it, as a new article would be.
         live = existing if existing is not None and existing["deleted_at"] is None else None
+        now = utc_now()
+        # Hash what will be stored, so the article's canonical text (which states the date
+        # and the issue as stored) imports back as "unchanged", as does the same file again.
+        document = _as_stored(db, document, live, now)
+        digest = content_hash(document)
         if live is not None and live["content_hash"] == digest:
             return WriteResult("unchanged", live["id"], document.slug)
-        now = utc_now()
         before = writes.child_snapshot(db, live["id"]) if live else None
         issue_id = _issue_id(db, document, now)
         article_id = _write_article(db, document, issue_id, digest, now, existing)
@@ -144,6 +147,36 @@ def _log_article_write(
                 writes.log_change(db, kind, item_id, "updated", now)
 
 
+def _as_stored(
+    db: Database, document: Document, existing: dict[str, Any] | None, now: str
+) -> Document:
+    """The document with what the writer fills in: the date and the issue's details.
+
+    An article with no date anywhere is published at the moment of its first import;
+    an edit without a date keeps the date it has. The issue's title, slug and date are
+    the stored issue's (or the defaults a new issue gets) where the text does not state them.
+    """
+    # A draft may stay undated: it gets the moment it is published.
+    publish_now = None if document.status == "draft" else now
+    published_at = document.published_at or (existing or {}).get("published_at") or publish_now
+    issue = document.issue
+    if issue is not None:
+        row = writes.issue_by_number(db, issue.number) or {
+            "slug": f"issue-{issue.number}",
+            "title": f"Issue {issue.number}",
+            "published_on": published_at[:10] if published_at else None,
+        }
+        issue = IssueRef(
+            number=issue.number,
+            title=issue.title if issue.title is not None else row["title"],
+            slug=issue.slug if issue.slug is not None else row["slug"],
+            published_on=(
+                issue.published_on if issue.published_on is not None else row["published_on"]
+            ),
+        )
+    return replace(document, published_at=published_at, issue=issue)
+
+
 def _issue_id(db: Database, document: Document, now: str) -> int | None:
     ref = document.issue
     if ref is None:
@@ -199,22 +232,12 @@ def _write_article(
         "updated_at": now,
         "deleted_at": None,  # writing a deleted article's slug again restores it
     }
-    # A draft may have no date yet; anything else published without one is published now.
-    publish_now = None if document.status == "draft" else now
+    values["published_at"] = document.published_at  # settled by _as_stored
     if existing is None:
         return writes.insert_article(
             db,
-            {
-                **values,
-                "published_at": document.published_at or publish_now,
-                "position": writes.next_position(db, issue_id),
-                "created_at": now,
-            },
+            {**values, "position": writes.next_position(db, issue_id), "created_at": now},
         )
-    if document.published_at:  # an edit without a date keeps the one it had
-        values["published_at"] = document.published_at
-    elif existing["published_at"] is None:
-        values["published_at"] = publish_now
     if existing["issue_id"] != issue_id:
         values["position"] = writes.next_position(db, issue_id)
     writes.update_article(db, existing["id"], values)

@@ -8,6 +8,8 @@ from .. import editor
 from ..auth import authenticate
 from ..db import get_db
 from ..decorators import arguments, response
+from ..http import text_response
+from ..importer.canonical import render_document
 from ..schemas.articles import (
     ArticleDetailArgs,
     ArticleListArgs,
@@ -16,10 +18,12 @@ from ..schemas.articles import (
     SectionListArgs,
     SectionSchema,
 )
+from ..schemas.common import DetailArgs
 from ..schemas.glossary import ArticleTermListArgs, ArticleTermSchema
 from ..schemas.questions import ArticleQuestionListArgs, QuestionSchema
 from ..schemas.sources import ArticleSourceListArgs, SourceSchema
 from ..store import articles as store
+from ..store.documents import published_document
 from ..store.glossary import article_terms
 from ..store.pagination import Page
 from ..store.questions import QuestionFilters, list_questions
@@ -109,6 +113,16 @@ def list_article_glossary(ref: str, args: dict[str, Any]) -> Page:
 def list_article_sources(ref: str, args: dict[str, Any]) -> Page:
     filters = SourceFilters(article=str(_article_id(ref)))
     return list_sources(get_db(), filters, limit=args["limit"], cursor=args.get("cursor"))
+
+
+@bp.get("/articles/<ref>/source")
+@authenticate("editor")
+@arguments(DetailArgs)
+def get_article_source(ref: str, args: dict[str, Any]) -> Response:
+    """The article as the canonical plain text editors write: download, edit, import again.
+    An editor's key: the text is the way back into the importer, drafts included."""
+    stored = published_document(get_db(), ref) or not_found("article", ref)
+    return text_response(render_document(stored.document), last_modified=stored.updated_at)
 
 
 # The editors' writes ------------------------------------------------------------------------
