@@ -14,6 +14,7 @@ from flask.testing import FlaskClient
 
 from api import create_app
 from api.timefmt import clock_at
+from tests.contract import ValidatingClient
 from tests.helpers import TEST_CONFIG, assert_problem
 
 AppFactory = Callable[..., Flask]
@@ -32,7 +33,9 @@ def editor_app_factory(tmp_path: Path) -> AppFactory:
     def make(**config: Any) -> Flask:
         made.append(1)
         path = tmp_path / f"t{len(made)}.db"
-        return create_app({"TESTING": True, "DATABASE": str(path), **TEST_CONFIG, **config})
+        app = create_app({"TESTING": True, "DATABASE": str(path), **TEST_CONFIG, **config})
+        app.test_client_class = ValidatingClient  # every answer checked against openapi.yaml
+        return app
 
     return make
 

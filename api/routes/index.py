@@ -13,12 +13,15 @@ from ..schemas.common import DetailArgs
 
 bp = Blueprint("index", __name__)
 
+API_VERSION = "1.0.0"  # as openapi.yaml's info.version
 COLLECTIONS = {
     "issues": "issues.list_issues",
     "articles": "articles.list_articles",
     "glossary": "glossary.list_terms",
     "questions": "questions.list_questions",
     "sources": "sources.list_sources",
+    "search": "search.search",
+    "sync": "sync.sync",
 }
 
 
@@ -28,7 +31,7 @@ def _index() -> Response:
     links["docs"] = api_path_url("/apidocs/")
     links["openapi"] = api_path_url("/openapi.json")
     return json_response(
-        {"data": {"name": "Insight Fortnight content API", "version": "1", "links": links}}
+        {"data": {"name": "Insight Fortnight content API", "version": API_VERSION, "links": links}}
     )
 
 

@@ -348,6 +348,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/articles/{ref}/source": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get an article as the text editors write
+         * @description The article in the canonical plain-text format of the editors: front matter (slug, issue, status, published_at), the title line, the lede, the sections, the sources, Background Information, Key Terms and Concepts and Debate/Essay Questions. Importing this text again changes nothing, so an editor can download an article, edit it and import it back. Published articles only for now. Needs an editor key; drafts and scheduled articles included.
+         */
+        get: operations["getArticleSource"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/glossary": {
         parameters: {
             query?: never;
@@ -516,6 +536,26 @@ export interface paths {
          * @description Full-text search over published articles (title, lede, section text), Background Information sections, Key Terms and debate/essay questions, best match first (bm25: a match in a title or a term outranks a passing mention in a body; ties by type, then id). Send what the user typed: every word is required, punctuation and search syntax in it are just text, words are stemmed (`sanction` finds "sanctions") and the last word is also a prefix while it is being typed (`sanc` finds "Sanctions"). Text without any word finds nothing. Each hit has a `snippet`: HTML with the matched words in `<mark>`, everything else escaped. Paged: follow `links.next` (or the `Link` header) until it is null; `meta.total` is the exact count.
          */
         get: operations["search"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sync": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download what changed since the last sync
+         * @description Without a token: every published issue, article, term, question and source, paged, then a token on the last page (`meta.next_sync_token`). With it: only what changed since, created and updated items in full and tombstones for deleted or unpublished ones, paged the same way and ending with a new token. Scheduled content comes when its moment has passed. A change made while you page through a sync comes in this sync or the next, never lost; nothing unchanged is sent again. Apply each page in order: a change replaces the item you hold, a tombstone removes it. The sync is the public content, whatever key is sent.
+         */
+        get: operations["sync"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1280,7 +1320,7 @@ export interface components {
          *           ]
          *         }
          *       ],
-         *       "content_hash": "sha256:feb36eda51dc8f20a7faa721fbb6811c709d8efab6c37cfc7872361f1a71330c"
+         *       "content_hash": "sha256:bcea3302542cdafdcf3ae363c40540b17952b1483fe528428e5c1fbef707487e"
          *     }
          */
         Bundle: {
@@ -2139,7 +2179,7 @@ export interface components {
          *             ]
          *           }
          *         ],
-         *         "content_hash": "sha256:feb36eda51dc8f20a7faa721fbb6811c709d8efab6c37cfc7872361f1a71330c"
+         *         "content_hash": "sha256:bcea3302542cdafdcf3ae363c40540b17952b1483fe528428e5c1fbef707487e"
          *       }
          *     }
          */
@@ -2251,6 +2291,8 @@ export interface components {
          *         "glossary": "http://127.0.0.1:5000/v1/glossary",
          *         "questions": "http://127.0.0.1:5000/v1/questions",
          *         "sources": "http://127.0.0.1:5000/v1/sources",
+         *         "search": "http://127.0.0.1:5000/v1/search",
+         *         "sync": "http://127.0.0.1:5000/v1/sync",
          *         "docs": "http://127.0.0.1:5000/apidocs/",
          *         "openapi": "http://127.0.0.1:5000/openapi.json"
          *       }
@@ -2303,6 +2345,16 @@ export interface components {
                  * @description This API description as JSON.
                  */
                 openapi: string;
+                /**
+                 * Format: uri
+                 * @description Search: GET with q.
+                 */
+                search: string;
+                /**
+                 * Format: uri
+                 * @description The mobile sync.
+                 */
+                sync: string;
             };
         };
         /**
@@ -2318,6 +2370,8 @@ export interface components {
          *           "glossary": "http://127.0.0.1:5000/v1/glossary",
          *           "questions": "http://127.0.0.1:5000/v1/questions",
          *           "sources": "http://127.0.0.1:5000/v1/sources",
+         *           "search": "http://127.0.0.1:5000/v1/search",
+         *           "sync": "http://127.0.0.1:5000/v1/sync",
          *           "docs": "http://127.0.0.1:5000/apidocs/",
          *           "openapi": "http://127.0.0.1:5000/openapi.json"
          *         }
@@ -2664,6 +2718,39 @@ export interface components {
         };
         ParsedDocumentEnvelope: {
             data: components["schemas"]["ParsedDocument"];
+        };
+        /** @description An item created or changed (or published) since the token: `data` is the item as its detail URL returns it (`/v1/issues/{id}`, `/v1/articles/{id}`, `/v1/glossary/{id}`, `/v1/questions/{id}`, `/v1/sources/{id}`). */
+        SyncChange: {
+            /** @enum {string} */
+            type: "issue" | "article" | "term" | "question" | "source";
+            id: number;
+            /** Format: date-time */
+            updated_at: string;
+            data: {
+                [key: string]: unknown;
+            };
+        };
+        /** @description An item deleted or unpublished since the token (or one the client may never have had): remove it. */
+        SyncTombstone: {
+            /** @enum {string} */
+            type: "issue" | "article" | "term" | "question" | "source";
+            id: number;
+            /** Format: date-time */
+            deleted_at: string;
+        };
+        SyncMeta: {
+            /** @description Elements in this whole sync, across its pages. */
+            total: number;
+            limit: number;
+            /** @description The next page of this sync, or null on the last. */
+            next_cursor: string | null;
+            /** @description On the last page only: keep it, and send it as `token` next time. */
+            next_sync_token?: string;
+        };
+        SyncPage: {
+            data: (components["schemas"]["SyncChange"] | components["schemas"]["SyncTombstone"])[];
+            meta: components["schemas"]["SyncMeta"];
+            links: components["schemas"]["ListLinks"];
         };
         /**
          * @description One search hit. Every property is always present.
@@ -3035,6 +3122,14 @@ export interface components {
         IfMatch: string;
         /** @description `true`: parse only and answer the document as read (the keys of `flask seed --dry-run --json`); nothing is written. */
         DryRun: boolean;
+        /** @description `meta.next_sync_token` of the last page of your previous sync: only what changed since then comes back. Leave it out for the first sync. A token this server did not issue (or from another database) is a 400 problem: start again without one. Tokens are opaque and survive restarts. */
+        SyncToken: string;
+        /** @description `meta.next_cursor` of the previous page of this sync (easiest: follow `links.next`). */
+        SyncCursor: string;
+        /** @description Only these kinds of item. Deletions of these kinds are still reported. */
+        SyncType: ("issue" | "article" | "term" | "question" | "source")[];
+        /** @description Elements per page (default 100, at most 500). */
+        SyncLimit: number;
     };
     requestBodies: never;
     headers: {
@@ -4197,6 +4292,42 @@ export interface operations {
             429: components["responses"]["TooManyRequests"];
         };
     };
+    getArticleSource: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The `ETag` of the copy you have. If it is still current the answer is `304 Not Modified` with no body: keep using your copy. Leave it empty in "Try it out" to get the whole answer. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
+            path: {
+                /** @description The article: its numeric id or its slug. */
+                ref: components["parameters"]["ArticleRef"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The article's canonical plain text. */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "Last-Modified": components["headers"]["LastModified"];
+                    Vary: components["headers"]["Vary"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+            304: components["responses"]["NotModified"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            405: components["responses"]["MethodNotAllowed"];
+        };
+    };
     listGlossaryTerms: {
         parameters: {
             query?: {
@@ -4856,6 +4987,55 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             405: components["responses"]["MethodNotAllowed"];
+        };
+    };
+    sync: {
+        parameters: {
+            query?: {
+                /** @description `meta.next_sync_token` of the last page of your previous sync: only what changed since then comes back. Leave it out for the first sync. A token this server did not issue (or from another database) is a 400 problem: start again without one. Tokens are opaque and survive restarts. */
+                token?: components["parameters"]["SyncToken"];
+                /** @description `meta.next_cursor` of the previous page of this sync (easiest: follow `links.next`). */
+                cursor?: components["parameters"]["SyncCursor"];
+                /** @description Only these kinds of item. Deletions of these kinds are still reported. */
+                type?: components["parameters"]["SyncType"];
+                /** @description Elements per page (default 100, at most 500). */
+                limit?: components["parameters"]["SyncLimit"];
+            };
+            header?: {
+                /** @description The `ETag` of the copy you have. If it is still current the answer is `304 Not Modified` with no body: keep using your copy. Leave it empty in "Try it out" to get the whole answer. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of the sync. */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "Last-Modified": components["headers"]["LastModified"];
+                    Vary: components["headers"]["Vary"];
+                    Link: components["headers"]["Link"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SyncPage"];
+                };
+            };
+            304: components["responses"]["NotModified"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            /** @description Gone: the token is older than the change history kept; sync again from the start (no token). */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     getOpenApiJson: {
