@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -12,12 +13,12 @@ from api.db import Database, connect
 from api.importer.write import write_document
 from tests.contract import ValidatingClient
 from tests.factories import make_document
-from tests.helpers import SEED_DIR, TEST_CONFIG, BuildApi, run_seed
+from tests.helpers import SEED_DIR, TEST_CONFIG, AppFactory, BuildApi, run_seed
 
 
-def make_app(database: Path | str) -> Flask:
+def make_app(database: Path | str, **config: Any) -> Flask:
     """An app whose test client checks every response against openapi.yaml."""
-    app = create_app({"TESTING": True, "DATABASE": str(database), **TEST_CONFIG})
+    app = create_app({"TESTING": True, "DATABASE": str(database), **TEST_CONFIG, **config})
     app.test_client_class = ValidatingClient
     return app
 
@@ -56,6 +57,19 @@ def seeded_app(app: Flask, runner: FlaskCliRunner) -> Flask:
 @pytest.fixture
 def seeded(seeded_app: Flask) -> FlaskClient:
     return seeded_app.test_client()
+
+
+@pytest.fixture
+def editor_app_factory(tmp_path: Path) -> AppFactory:
+    """`editor_app_factory(**config)`: a fresh app over its own file database, for the
+    editors' API tests (which set their own rate limits and origins)."""
+    made: list[int] = []
+
+    def make(**config: Any) -> Flask:
+        made.append(1)
+        return make_app(tmp_path / f"t{len(made)}.db", **config)
+
+    return make
 
 
 # Read-only APIs, built once per module --------------------------------------------------------

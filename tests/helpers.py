@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 
 from api.db import Database
@@ -58,9 +59,17 @@ TERM_PAGES = "https://w.test/"
 TEST_CONFIG = {"PUBLIC_BASE_URL": BASE_URL, "WEB_URL_TERM": TERM_PAGES + "{slug}"}
 
 
-def make_key(app: object, role: str = "editor", name: str | None = None) -> str:
+AppFactory = Callable[..., Flask]
+"""The `editor_app_factory` fixture: `factory(**config)` is a fresh app over its own file."""
+
+
+def bearer(key: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {key}"}
+
+
+def make_key(app: Flask, role: str = "editor", name: str | None = None) -> str:
     """A new API key's secret, made through the CLI as an administrator would."""
-    runner = app.test_cli_runner()  # type: ignore[attr-defined]
+    runner = app.test_cli_runner()
     name = name or f"{role}-{len(runner.invoke(args=['keys', 'list', '--json']).output)}"
     result = runner.invoke(args=["keys", "create", "--role", role, "--name", name, "--quiet"])
     assert result.exit_code == 0, result.output

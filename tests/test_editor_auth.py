@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -11,31 +11,11 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from api import create_app
-from tests.contract import ValidatingClient
-from tests.helpers import TEST_CONFIG, assert_problem
+from tests.conftest import make_app
+from tests.helpers import AppFactory, assert_problem, bearer, make_key
 
-AppFactory = Callable[..., Flask]
 SECRET_RE = re.compile(r"^ifk_[A-Za-z0-9_-]{20,}$")
 FAR_FUTURE = "2999-01-01T00:00:00Z"
-
-
-# The app under test: a plain client until the contract describes the writes ----------------
-
-
-@pytest.fixture
-def editor_app_factory(tmp_path: Path) -> AppFactory:
-    """`editor_app_factory(**config)`: a fresh app over its own file database."""
-    made: list[int] = []
-
-    def make(**config: Any) -> Flask:
-        made.append(1)
-        path = tmp_path / f"t{len(made)}.db"
-        app = create_app({"TESTING": True, "DATABASE": str(path), **TEST_CONFIG, **config})
-        app.test_client_class = ValidatingClient  # every answer checked against openapi.yaml
-        return app
-
-    return make
 
 
 @pytest.fixture
@@ -46,18 +26,6 @@ def editor_app(editor_app_factory: AppFactory) -> Flask:
 @pytest.fixture
 def client(editor_app: Flask) -> FlaskClient:
     return editor_app.test_client()
-
-
-def make_key(app: Flask, role: str = "editor", name: str = "e1") -> str:
-    result = app.test_cli_runner().invoke(
-        args=["keys", "create", "--role", role, "--name", name, "--quiet"]
-    )
-    assert result.exit_code == 0, result.output
-    return result.output.strip()
-
-
-def bearer(key: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {key}"}
 
 
 def article_body(n: int = 1, **changes: Any) -> dict[str, Any]:
@@ -190,14 +158,8 @@ STATES = ("published", "draft", "scheduled")
 def matrix(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     """One app with a published, a draft and a scheduled article, and a key of each kind."""
     path = tmp_path_factory.mktemp("matrix") / "m.db"
-    app = create_app(
-        {
-            "TESTING": True,
-            "DATABASE": str(path),
-            **TEST_CONFIG,
-            "AUTH_FAILURE_RATE_LIMIT": "10000 per minute",
-            "WRITE_RATE_LIMIT": "10000 per minute",
-        }
+    app = make_app(
+        path, AUTH_FAILURE_RATE_LIMIT="10000 per minute", WRITE_RATE_LIMIT="10000 per minute"
     )
     client = app.test_client()
     setup = make_key(app, "admin", "setup")

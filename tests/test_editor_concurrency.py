@@ -5,37 +5,15 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from api import create_app
-from tests.contract import ValidatingClient
-from tests.helpers import TEST_CONFIG, assert_problem
+from tests.helpers import AppFactory, assert_problem, bearer, make_key
 
-AppFactory = Callable[..., Flask]
 WRITERS = 50
-
-
-# The app under test: a plain client until the contract describes the writes ----------------
-
-
-@pytest.fixture
-def editor_app_factory(tmp_path: Path) -> AppFactory:
-    """`editor_app_factory(**config)`: a fresh app over its own file database."""
-    made: list[int] = []
-
-    def make(**config: Any) -> Flask:
-        made.append(1)
-        path = tmp_path / f"t{len(made)}.db"
-        app = create_app({"TESTING": True, "DATABASE": str(path), **TEST_CONFIG, **config})
-        app.test_client_class = ValidatingClient  # every answer checked against openapi.yaml
-        return app
-
-    return make
 
 
 @pytest.fixture
@@ -53,18 +31,6 @@ def client(editor_app: Flask) -> FlaskClient:
 @pytest.fixture
 def auth(editor_app: Flask) -> dict[str, str]:
     return bearer(make_key(editor_app))
-
-
-def make_key(app: Flask, role: str = "editor", name: str = "e1") -> str:
-    result = app.test_cli_runner().invoke(
-        args=["keys", "create", "--role", role, "--name", name, "--quiet"]
-    )
-    assert result.exit_code == 0, result.output
-    return result.output.strip()
-
-
-def bearer(key: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {key}"}
 
 
 def article_body(n: int) -> dict[str, Any]:

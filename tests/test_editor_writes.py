@@ -6,37 +6,13 @@ from __future__ import annotations
 import copy
 import json
 import re
-from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from api import create_app
-from tests.contract import ValidatingClient
-from tests.helpers import TEST_CONFIG, assert_problem
-
-AppFactory = Callable[..., Flask]
-
-
-# The app under test: a plain client until the contract describes the writes ----------------
-
-
-@pytest.fixture
-def editor_app_factory(tmp_path: Path) -> AppFactory:
-    """`editor_app_factory(**config)`: a fresh app over its own file database."""
-    made: list[int] = []
-
-    def make(**config: Any) -> Flask:
-        made.append(1)
-        path = tmp_path / f"t{len(made)}.db"
-        app = create_app({"TESTING": True, "DATABASE": str(path), **TEST_CONFIG, **config})
-        app.test_client_class = ValidatingClient  # every answer checked against openapi.yaml
-        return app
-
-    return make
+from tests.helpers import AppFactory, assert_problem, bearer, make_key
 
 
 @pytest.fixture
@@ -57,18 +33,6 @@ def key(editor_app: Flask) -> str:
 @pytest.fixture
 def auth(key: str) -> dict[str, str]:
     return bearer(key)
-
-
-def make_key(app: Flask, role: str = "editor", name: str = "e1") -> str:
-    result = app.test_cli_runner().invoke(
-        args=["keys", "create", "--role", role, "--name", name, "--quiet"]
-    )
-    assert result.exit_code == 0, result.output
-    return result.output.strip()
-
-
-def bearer(key: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {key}"}
 
 
 ALL_PARTS = "?include=sections,glossary,questions,sources"
