@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import NoReturn
 
 from flask import Flask, Response, request
+from werkzeug.routing import BaseConverter
 
 from ..errors import NotFound
 from ..links import API_PREFIX, api_path_url
@@ -26,7 +27,15 @@ def drop_trailing_slash() -> Response | None:
     return None
 
 
+class IssueRefConverter(BaseConverter):
+    """An issue's id or slug in a write's URL: `latest` names no issue to write to (it is
+    a read's shortcut), so PUT /v1/issues/latest is a 405 allowing only what GET allows."""
+
+    regex = r"(?!latest(?:/|$))[^/]+"
+
+
 def register_blueprints(app: Flask) -> None:
+    app.url_map.converters["issue"] = IssueRefConverter
     from . import (
         articles,
         docs,

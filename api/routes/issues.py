@@ -78,19 +78,19 @@ def create_issue() -> Response:
     return editor.create_issue(editor.json_body())
 
 
-@bp.put("/issues/<ref>")
+@bp.put("/issues/<issue:ref>")
 @authenticate("editor")
 def replace_issue(ref: str) -> Response:
     return editor.replace_issue(ref, editor.json_body())
 
 
-@bp.patch("/issues/<ref>")
+@bp.patch("/issues/<issue:ref>")
 @authenticate("editor")
 def patch_issue(ref: str) -> Response:
     return editor.replace_issue(ref, editor.json_body(patch=True), patch=True)
 
 
-@bp.delete("/issues/<ref>")
+@bp.delete("/issues/<issue:ref>")
 @authenticate("editor")
 def delete_issue(ref: str) -> Response:
     return editor.delete_issue(ref)
