@@ -1,7 +1,7 @@
 """Insight Fortnight content API: the app factory.
 
-flask --app api run            # development server
-gunicorn 'api:create_app()'    # production
+flask --app api run                                   # development server
+granian --interface wsgi --factory api:create_app     # production (see Procfile)
 """
 
 from __future__ import annotations
