@@ -13,8 +13,6 @@ Deleted content exists for nobody.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
 
@@ -24,23 +22,9 @@ from sqlite_utils import Database
 _previewing: ContextVar[bool] = ContextVar("previewing", default=False)
 
 
-@contextmanager
-def previewing(on: bool = True) -> Iterator[None]:
-    """Within this block, reads see drafts and scheduled content (an editor's preview)."""
-    token = _previewing.set(on)
-    try:
-        yield
-    finally:
-        _previewing.reset(token)
-
-
 def set_previewing(on: bool) -> None:
     """For the current request (each request runs in a context of its own)."""
     _previewing.set(on)
-
-
-def is_previewing() -> bool:
-    return _previewing.get()
 
 
 def public_only(clause: str, name: str) -> str:

@@ -78,13 +78,6 @@ def log_end(db: Database) -> int:
     return int(scalar(db, "SELECT COALESCE(MAX(seq), 0) FROM changes", {}))
 
 
-def is_visible(db: Database, kind: str, item_id: int) -> bool:
-    build, id_column = VISIBLE[kind]
-    query = build().filter(f"{id_column} = :item_id", item_id=item_id)
-    query.select = id_column
-    return bool(rows(db, *query.sql(" LIMIT 1")))
-
-
 @dataclass
 class Entry:
     kind: str

@@ -65,9 +65,6 @@ def log_change(db: Database, kind: str, item_id: int, action: str, now: str) -> 
     )
 
 
-ISSUE_FIELDS = ("number", "slug", "title", "published_on", "status")
-
-
 def issue_by_number(db: Database, number: int) -> dict[str, Any] | None:
     return one(db, "SELECT * FROM issues WHERE number = :number", {"number": number})
 
