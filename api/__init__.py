@@ -70,4 +70,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from .cli import register_commands
 
     register_commands(app)
+    from .surrogate import init_surrogate
+
+    init_surrogate(app)  # xkey on cacheable responses; after compression, so it runs first
     return app
