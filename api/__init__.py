@@ -46,7 +46,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     if not app.config["DATABASE"]:
         app.config["DATABASE"] = str(Path(app.instance_path) / "content.db")
 
-    init_db(app.config["DATABASE"], app.config["DATABASE_BUSY_TIMEOUT_MS"])
+    if not app.config["REPLICA_OF"]:  # a replica's file is Litestream's: never migrated here
+        init_db(app.config["DATABASE"], app.config["DATABASE_BUSY_TIMEOUT_MS"])
     # /v1//articles is not /v1/articles: a 404 problem, not an HTML redirect page.
     app.url_map.merge_slashes = False
     if app.config["TRUSTED_PROXIES"]:
@@ -73,4 +74,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from .surrogate import init_surrogate
 
     init_surrogate(app)  # xkey on cacheable responses; after compression, so it runs first
+    from .replica import init_replica
+
+    init_replica(app)  # FLASK_REPLICA_OF set: read-only node, writes answered 421
     return app

@@ -34,4 +34,11 @@ DEFAULTS: dict[str, object] = {
     "WEB_URL_ARTICLE": None,
     "WEB_URL_ISSUE": None,
     "WEB_URL_TERM": None,
+    # Scaling out (README "Scaling out"). REPLICA_OF: the primary's public URL; set, this
+    # node is a read-only replica of a file Litestream keeps current, and refuses writes.
+    "REPLICA_OF": None,
+    # Cache nodes (Varnish) the primary purges by surrogate key, as base URLs; and the
+    # replicas' URLs, whose /healthz must show a write before its purge is sent.
+    "CACHE_PURGE_URLS": [],
+    "REPLICA_URLS": [],
 }

@@ -53,6 +53,10 @@ def get_db() -> Database:
     A file restored from a backup or replaced by hand is a new file: the connection to
     the old one is dropped rather than serving (or health-checking) a deleted file.
     """
+    if current_app.config.get("REPLICA_OF"):
+        from .replica import request_db  # Litestream's copy: read-only, one connection a request
+
+        return request_db()
     path = current_app.config["DATABASE"]
     cache: dict[str, tuple[Database, tuple[int, int] | None]] = (
         getattr(_local, "connections", None) or {}

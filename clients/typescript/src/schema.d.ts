@@ -755,10 +755,12 @@ export interface components {
             next: string | null;
         };
         /**
-         * @description The service and its database are up.
+         * @description The service and its database are up, and where this node stands in replication: `position` is the last change-log sequence it holds, the same number on every node, so a replica has caught up with a write once its position reaches the primary's.
          * @example {
          *       "status": "ok",
-         *       "database": "ok"
+         *       "database": "ok",
+         *       "role": "primary",
+         *       "position": 42
          *     }
          */
         Health: {
@@ -772,6 +774,25 @@ export interface components {
              * @enum {string}
              */
             database: "ok";
+            /**
+             * @description `primary` takes writes; a `replica` serves reads from Litestream's copy.
+             * @enum {string}
+             */
+            role: "primary" | "replica";
+            /** @description The last change-log sequence this node's database holds (0: none yet). */
+            position: number;
+            /** @description On a replica only: the primary it follows and Litestream's last applied transaction. */
+            replication?: {
+                /** @description The primary's public URL (`FLASK_REPLICA_OF`). */
+                primary: string;
+                /** @description Litestream's last applied transaction id (hex), null before the first. */
+                txid: string | null;
+                /**
+                 * Format: date-time
+                 * @description When the follower last applied changes (RFC 3339), null before the first.
+                 */
+                synced_at: string | null;
+            };
         };
         /**
          * @description A fortnightly edition of the newsletter. Every property listed as required is always present (a property that can be empty is `null`, never missing) unless the request's `fields` parameter trims the object to the fields named.
@@ -3046,6 +3067,34 @@ export interface components {
             };
             content?: never;
         };
+        /** @description Misdirected Request: this node is a read-only replica (`FLASK_REPLICA_OF` is set). Nothing was written; send the same request to the primary, which the `detail` and the `Link: <…>; rel="primary"` header name. */
+        MisdirectedRequest: {
+            headers: {
+                /**
+                 * @description The primary's public URL, `rel="primary"`.
+                 * @example <https://api.example.org>; rel="primary"
+                 */
+                Link?: string;
+                /**
+                 * @description Never kept by a cache.
+                 * @example no-store
+                 */
+                "Cache-Control"?: string;
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "about:blank",
+                 *       "title": "Misdirected Request",
+                 *       "status": 421,
+                 *       "detail": "This node is a read-only replica; send writes to the primary: https://api.example.org/v1/articles",
+                 *       "instance": "/v1/articles"
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
     };
     parameters: {
         /** @description Page size: how many items to return (1–100). Example: `20`. */
@@ -3373,6 +3422,7 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            421: components["responses"]["MisdirectedRequest"];
             422: components["responses"]["InvalidBody"];
             429: components["responses"]["TooManyRequests"];
         };
@@ -3533,6 +3583,7 @@ export interface operations {
             412: components["responses"]["PreconditionFailed"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            421: components["responses"]["MisdirectedRequest"];
             422: components["responses"]["InvalidBody"];
             428: components["responses"]["PreconditionRequired"];
             429: components["responses"]["TooManyRequests"];
@@ -3559,6 +3610,7 @@ export interface operations {
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             412: components["responses"]["PreconditionFailed"];
+            421: components["responses"]["MisdirectedRequest"];
             428: components["responses"]["PreconditionRequired"];
             429: components["responses"]["TooManyRequests"];
         };
@@ -3609,6 +3661,7 @@ export interface operations {
             412: components["responses"]["PreconditionFailed"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            421: components["responses"]["MisdirectedRequest"];
             422: components["responses"]["InvalidBody"];
             428: components["responses"]["PreconditionRequired"];
             429: components["responses"]["TooManyRequests"];
@@ -3781,6 +3834,7 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            421: components["responses"]["MisdirectedRequest"];
             422: components["responses"]["InvalidBody"];
             429: components["responses"]["TooManyRequests"];
         };
@@ -3873,6 +3927,7 @@ export interface operations {
             412: components["responses"]["PreconditionFailed"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            421: components["responses"]["MisdirectedRequest"];
             422: components["responses"]["InvalidBody"];
             428: components["responses"]["PreconditionRequired"];
             429: components["responses"]["TooManyRequests"];
@@ -3898,6 +3953,7 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             412: components["responses"]["PreconditionFailed"];
+            421: components["responses"]["MisdirectedRequest"];
             428: components["responses"]["PreconditionRequired"];
             429: components["responses"]["TooManyRequests"];
         };
@@ -3948,6 +4004,7 @@ export interface operations {
             412: components["responses"]["PreconditionFailed"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            421: components["responses"]["MisdirectedRequest"];
             422: components["responses"]["InvalidBody"];
             428: components["responses"]["PreconditionRequired"];
             429: components["responses"]["TooManyRequests"];
@@ -4130,6 +4187,7 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            421: components["responses"]["MisdirectedRequest"];
             422: components["responses"]["InvalidBody"];
             429: components["responses"]["TooManyRequests"];
         };
@@ -4220,6 +4278,7 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            421: components["responses"]["MisdirectedRequest"];
             422: components["responses"]["InvalidBody"];
             429: components["responses"]["TooManyRequests"];
         };
@@ -4310,6 +4369,7 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            421: components["responses"]["MisdirectedRequest"];
             422: components["responses"]["InvalidBody"];
             429: components["responses"]["TooManyRequests"];
         };
@@ -4483,6 +4543,7 @@ export interface operations {
             412: components["responses"]["PreconditionFailed"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            421: components["responses"]["MisdirectedRequest"];
             422: components["responses"]["InvalidBody"];
             428: components["responses"]["PreconditionRequired"];
             429: components["responses"]["TooManyRequests"];
@@ -4508,6 +4569,7 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             412: components["responses"]["PreconditionFailed"];
+            421: components["responses"]["MisdirectedRequest"];
             428: components["responses"]["PreconditionRequired"];
             429: components["responses"]["TooManyRequests"];
         };
@@ -4557,6 +4619,7 @@ export interface operations {
             412: components["responses"]["PreconditionFailed"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            421: components["responses"]["MisdirectedRequest"];
             422: components["responses"]["InvalidBody"];
             428: components["responses"]["PreconditionRequired"];
             429: components["responses"]["TooManyRequests"];
@@ -4692,6 +4755,7 @@ export interface operations {
             412: components["responses"]["PreconditionFailed"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            421: components["responses"]["MisdirectedRequest"];
             422: components["responses"]["InvalidBody"];
             428: components["responses"]["PreconditionRequired"];
             429: components["responses"]["TooManyRequests"];
@@ -4717,6 +4781,7 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             412: components["responses"]["PreconditionFailed"];
+            421: components["responses"]["MisdirectedRequest"];
             428: components["responses"]["PreconditionRequired"];
             429: components["responses"]["TooManyRequests"];
         };
@@ -4766,6 +4831,7 @@ export interface operations {
             412: components["responses"]["PreconditionFailed"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            421: components["responses"]["MisdirectedRequest"];
             422: components["responses"]["InvalidBody"];
             428: components["responses"]["PreconditionRequired"];
             429: components["responses"]["TooManyRequests"];
@@ -4899,6 +4965,7 @@ export interface operations {
             412: components["responses"]["PreconditionFailed"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            421: components["responses"]["MisdirectedRequest"];
             422: components["responses"]["InvalidBody"];
             428: components["responses"]["PreconditionRequired"];
             429: components["responses"]["TooManyRequests"];
@@ -4924,6 +4991,7 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             412: components["responses"]["PreconditionFailed"];
+            421: components["responses"]["MisdirectedRequest"];
             428: components["responses"]["PreconditionRequired"];
             429: components["responses"]["TooManyRequests"];
         };
@@ -4973,6 +5041,7 @@ export interface operations {
             412: components["responses"]["PreconditionFailed"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            421: components["responses"]["MisdirectedRequest"];
             422: components["responses"]["InvalidBody"];
             428: components["responses"]["PreconditionRequired"];
             429: components["responses"]["TooManyRequests"];
@@ -5275,6 +5344,7 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            421: components["responses"]["MisdirectedRequest"];
             422: components["responses"]["InvalidBody"];
             429: components["responses"]["TooManyRequests"];
         };
