@@ -22,6 +22,8 @@ collection's key is purged by every change of that kind): the header stays small
 from __future__ import annotations
 
 import gzip
+import time
+import urllib.request
 from typing import Any
 
 import orjson
@@ -239,3 +241,66 @@ def init_surrogate(app: Flask) -> None:
     so it runs before it (Flask runs after_request hooks last-registered first) and reads
     the JSON as written."""
     app.after_request(_tag)
+
+
+# Sending a purge ------------------------------------------------------------------------------
+
+
+class PurgeError(RuntimeError):
+    """A purge that did not happen (a cache node refused or a replica lags): retry it."""
+
+
+def _get_json(url: str, timeout: float) -> Any:
+    with urllib.request.urlopen(url, timeout=timeout) as answer:
+        return orjson.loads(answer.read())
+
+
+def wait_for_replicas(
+    replica_urls: tuple[str, ...] | list[str], position: int, *, wait: float = 10.0
+) -> None:
+    """Block until every replica's /healthz position has reached `position` (the change-log
+    sequence of the write), so a refetch after the purge cannot read the old version."""
+    deadline = time.monotonic() + wait
+    pending = [url.rstrip("/") for url in replica_urls]
+    while pending:
+        behind = []
+        for url in pending:
+            try:
+                seen = int(_get_json(f"{url}/healthz", 2.0).get("position", -1))
+            except (OSError, ValueError):
+                seen = -1
+            if seen < position:
+                behind.append(url)
+        pending = behind
+        if pending and time.monotonic() > deadline:
+            raise PurgeError(f"replicas behind change {position}: {', '.join(pending)}")
+        if pending:
+            time.sleep(0.02)
+
+
+def send_purge(
+    keys: list[str],
+    *,
+    cache_urls: list[str],
+    replica_urls: tuple[str, ...] | list[str] = (),
+    position: int | None = None,
+    timeout: float = 5.0,
+) -> int:
+    """PURGE the keys from every cache node, in one request per node (`xkey: k1 k2 ...`),
+    once the replicas hold change `position`. The number of objects purged; PurgeError
+    when a node does not answer 200 (the caller retries, e.g. from the outbox)."""
+    if not keys or not cache_urls:
+        return 0
+    if position is not None and replica_urls:
+        wait_for_replicas(replica_urls, position)
+    purged = 0
+    for url in cache_urls:
+        purge = urllib.request.Request(
+            url.rstrip("/") + "/", method="PURGE", headers={HEADER: " ".join(sorted(set(keys)))}
+        )
+        try:
+            with urllib.request.urlopen(purge, timeout=timeout) as answer:
+                purged += int(answer.headers.get("X-Purged") or 0)
+        except (OSError, ValueError) as error:
+            raise PurgeError(f"PURGE {url}: {error}") from error
+    return purged

@@ -742,7 +742,8 @@ def test_healthz_ok(client: FlaskClient) -> None:
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.mimetype == "application/json"
-    assert response.get_json() == {"status": "ok", "database": "ok", "role": "primary", "position": 0}
+    health = {"status": "ok", "database": "ok", "role": "primary", "position": 0}
+    assert response.get_json() == health
     assert "public" not in response.headers.get("Cache-Control", "")
 
 
