@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 export FLASK_APP := api
 
-.PHONY: serve test fuzz lint typecheck sdk-check bench seed clean clean-db
+.PHONY: serve test fuzz lint typecheck sdk-check bench seed clean clean-db edge edge-test bench-edge
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -59,3 +59,22 @@ clean:  ## remove the virtualenv and caches; the database stays (see clean-db)
 clean-db:  ## delete the working database (instance/), after saying so
 	@echo "Deleting instance/ and the content database in it."
 	rm -rf instance
+
+# Scaling out (README): primary + Litestream + two read replicas + Varnish, on loopback ------
+edge: $(VENV)/.installed  ## the whole edge on 127.0.0.1 (EDGE_PORT=8080, EDGE_PORTS=free); installs Varnish if missing
+	$(BIN)/pip install --quiet -e ".[edge]"
+	bash scripts/ensure-varnish.sh
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python scripts/edge.py
+
+edge-test: $(VENV)/.installed  ## publish, edit, delete, previews and cookies through the real edge (slow)
+	$(BIN)/pip install --quiet -e ".[edge]"
+	bash scripts/ensure-varnish.sh
+	PATH="$(CURDIR)/$(BIN):$$PATH" EDGE_TEST=1 $(BIN)/pytest -p no:xdist -s tests/edge
+
+bench-edge: $(VENV)/.installed  ## hot reads through Varnish vs nginx, hit ratio, replication lag, purges per write
+	@command -v wrk >/dev/null && test -x /usr/sbin/nginx || \
+		{ $$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get update -qq && \
+		  $$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get install -y -qq --no-install-recommends wrk nginx-light; }
+	$(BIN)/pip install --quiet -e ".[edge]"
+	bash scripts/ensure-varnish.sh
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python bench/edge.py

@@ -73,6 +73,7 @@ class Edge:
         self.processes: list[tuple[str, subprocess.Popen[bytes]]] = []
         self.url = {role: f"http://127.0.0.1:{port}" for role, port in chosen.items()}
         self.replica_store = directory / "litestream"
+        self.respawn: dict[str, tuple[list[str], dict[str, str]]] = {}
 
     # processes ------------------------------------------------------------------------------
 
@@ -101,7 +102,16 @@ class Edge:
         self.processes.clear()
 
     def check_alive(self) -> None:
-        for name, process in self.processes:
+        for index, (name, process) in enumerate(self.processes):
+            if process.poll() is not None and name in self.respawn:
+                # The worker and the purger keep their state in the database: a crash
+                # (or a test killing one mid-delivery) loses nothing, so start it again.
+                with open(self.logs / f"{name}.log", "a") as log:
+                    log.write(f"edge: {name} exited ({process.returncode}); restarting\n")
+                command, env = self.respawn[name]
+                self.processes.pop(index)
+                self.start(name, command, env)
+                return
             if process.poll() is not None:
                 tail = (self.logs / f"{name}.log").read_text(errors="replace")[-2000:]
                 raise RuntimeError(f"{name} exited ({process.returncode}):\n{tail}")
@@ -175,9 +185,12 @@ class Edge:
         self.web("primary", self.primary_env())
         worker = procfile_line("worker")
         if worker:
-            self.start("worker", ["sh", "-c", f"exec {worker}"], self.primary_env())
+            self.respawn["worker"] = (["sh", "-c", f"exec {worker}"], self.primary_env())
         if not worker or os.environ.get("EDGE_PURGER") == "1":
-            self.start("purger", [sys.executable, "scripts/edge_purger.py"], self.primary_env())
+            purger = [sys.executable, "scripts/edge_purger.py"]
+            self.respawn["purger"] = (purger, self.primary_env())
+        for name, (command, env) in self.respawn.items():
+            self.start(name, command, env)
 
     def replica(self, name: str) -> None:
         database = self.dir / f"{name}.db"
@@ -247,6 +260,7 @@ class Edge:
             "dir": str(self.dir),
             "varnish_workdir": str(self.varnish_workdir),
             "processes": {name: process.pid for name, process in self.processes},
+            "logs": str(self.logs),
             "worker": bool(procfile_line("worker")),
         }
 
@@ -276,7 +290,7 @@ def main() -> None:
     if options.ready_file:
         options.ready_file.write_text(json.dumps(state))
     while True:
-        time.sleep(1)
+        time.sleep(0.2)
         try:
             edge.check_alive()
         except RuntimeError as error:
