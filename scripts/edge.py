@@ -232,7 +232,8 @@ class Edge:
                 *("-a", f"127.0.0.1:{self.ports['varnish']}", "-T", "127.0.0.1:0"),
                 *("-f", str(ROOT / "deploy" / "varnish" / "default.vcl")),
                 *("-p", f"vcl_path={self.dir}:{ROOT / 'deploy' / 'varnish'}"),
-                *("-p", "http_resp_hdr_len=16k", "-s", "malloc,256m"),
+                *("-p", "http_resp_hdr_len=16k", "-p", "http_gzip_support=off"),
+                *("-s", "malloc,256m"),
             ],
         )
         self.varnish_workdir = workdir

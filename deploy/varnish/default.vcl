@@ -49,6 +49,14 @@ sub vcl_recv {
         set req.backend_hint = primary;
         return (pass);
     }
+    # One stored variant per encoding the origin makes (gzip or none), whatever the
+    # client's spelling; varnishd runs with http_gzip_support=off, so an identity client
+    # gets stored identity bytes instead of a gunzip on every hit.
+    if (req.http.Accept-Encoding ~ "(?i)\bgzip\b(?!\s*;\s*q=0(\.0+)?\s*(,|$))") {
+        set req.http.Accept-Encoding = "gzip";
+    } else {
+        unset req.http.Accept-Encoding;
+    }
     set req.backend_hint = replicas.backend();
     if (!std.healthy(req.backend_hint)) {
         # Both replicas down: the primary can serve reads too.
