@@ -9,7 +9,7 @@
 4. Purges per write: the PURGE requests the purger sent during the writes, and their keys.
 
 Prints a table and writes bench/results/edge.json. Env: BENCH_SECONDS (10),
-BENCH_CONNECTIONS (32), WRITES_PER_S, LAG_SECONDS.
+BENCH_CONNECTIONS (32), BENCH_ROUNDS (2, interleaved, best kept), WRITES_PER_S, LAG_SECONDS.
 """
 
 from __future__ import annotations
@@ -38,6 +38,7 @@ SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "32"))
 WRITES_PER_S = float(os.environ.get("WRITES_PER_S", "20"))
 LAG_SECONDS = float(os.environ.get("LAG_SECONDS", "15"))
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "2"))
 HOT = "/v1/articles/1?include=sections,glossary,questions,sources"
 
 
@@ -271,11 +272,16 @@ def main() -> None:
         assert status == 200, status
         web, nginx_url = nginx(folder / "nginx", body)
         wrk(state["varnish"] + HOT, seconds=2)  # warm
+        # Interleaved rounds, each side keeps its best: the machine is shared.
         before = varnish_counters(state["varnish_workdir"])
-        ours = wrk(state["varnish"] + HOT)
+        ours_rounds, theirs_rounds = [], []
+        for _ in range(ROUNDS):
+            ours_rounds.append(wrk(state["varnish"] + HOT))
+            theirs_rounds.append(wrk(nginx_url))
         after = varnish_counters(state["varnish_workdir"])
         ratio = hit_ratio(before, after)
-        theirs = wrk(nginx_url)
+        ours = max(ours_rounds, key=lambda r: r["req_s"])
+        theirs = max(theirs_rounds, key=lambda r: r["req_s"])
         lag = replication_lag(state, key)
         during = varnish_counters(state["varnish_workdir"])
         results = {
@@ -290,6 +296,8 @@ def main() -> None:
             "hit_ratio_hot": round(ratio, 4),
             "hit_ratio_during_writes": round(hit_ratio(after, during), 4),
             **lag,
+            "varnish_rounds_req_s": [r["req_s"] for r in ours_rounds],
+            "nginx_rounds_req_s": [r["req_s"] for r in theirs_rounds],
             "connections": CONNECTIONS,
             "seconds": SECONDS,
         }
