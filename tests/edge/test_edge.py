@@ -337,6 +337,32 @@ def test_writes_go_to_the_primary_and_reads_to_replicas(edge: dict[str, Any]) ->
     assert refused.status == 421 and edge["primary"] in refused.json()["detail"]
 
 
+def backend_health(edge: dict[str, Any]) -> str:
+    listed = subprocess.run(
+        ["varnishadm", "-n", edge["varnish_workdir"], "backend.list"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return listed.stdout
+
+
+def test_reads_go_on_when_a_replica_hangs(edge: dict[str, Any]) -> None:
+    group = edge["processes"]["replica1"]
+    os.killpg(group, signal.SIGSTOP)  # hung, not gone: only the probe can tell
+    try:
+        until(
+            "Varnish's probe to mark replica1 sick",
+            lambda: re.search(r"replica1\s+\S+\s+\S+\s+sick", backend_health(edge)),
+        )
+        for i in range(10):  # distinct URLs: each one a miss that reaches a backend
+            answer = call("GET", edge["varnish"] + f"/v1/articles/1?_={time.time_ns()}{i}")
+            assert answer.status == 200 and answer.headers["X-Cache"] == "MISS"
+    finally:
+        os.killpg(group, signal.SIGCONT)
+    until("replica1 healthy again", lambda: "sick" not in backend_health(edge))
+
+
 def test_figures(edge: dict[str, Any]) -> None:
     """Not a check: writes what the tests above measured next to the edge's logs."""
     Path(edge["dir"], "figures.json").write_text(json.dumps(FIGURES, indent=2))
