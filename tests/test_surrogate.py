@@ -8,15 +8,25 @@ its keys is purged, so "shares a key" is what "is purged" means.)
 
 from __future__ import annotations
 
+import http.server
+import json
+import threading
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
 from api.db import Database, connect
-from api.surrogate import COLLECTIONS, MAX_KEYS_PER_KIND, purge_keys
+from api.surrogate import (
+    COLLECTIONS,
+    MAX_KEYS_PER_KIND,
+    PurgeError,
+    purge_keys,
+    send_purge,
+    wait_for_replicas,
+)
 from tests.helpers import SEED_DIR, SEED_SLUG, AppFactory, bearer, make_key, run_seed
 
 ALL = "include=sections,glossary,questions,sources"
@@ -308,3 +318,57 @@ def test_every_write_purges_every_cached_response_it_changes(
         assert not stale, (name, stale, sorted(purged))
         checked += sum(1 for url in before if before[url][2] and after[url][:2] != before[url][:2])
     assert checked > len(WRITES)  # the writes did change cached responses
+
+
+# Sending purges --------------------------------------------------------------------------------
+
+
+class _Node(http.server.BaseHTTPRequestHandler):
+    """A cache node (PURGE) and a replica (/healthz) in one, for send_purge."""
+
+    position = 0
+    purge_status = 200
+    purges: ClassVar[list[str]] = []
+
+    def do_GET(self) -> None:
+        body = json.dumps({"status": "ok", "position": type(self).position}).encode()
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def do_PURGE(self) -> None:
+        type(self).purges.append(self.headers["xkey"])
+        self.send_response(type(self).purge_status)
+        self.send_header("X-Purged", "3")
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture
+def node() -> Iterator[str]:
+    _Node.position, _Node.purge_status, _Node.purges = 0, 200, []
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Node)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+def test_send_purge_waits_for_the_replicas_then_purges_once_per_node(node: str) -> None:
+    threading.Timer(0.2, lambda: setattr(_Node, "position", 7)).start()
+    purged = send_purge(
+        ["article-1", "articles", "article-1"], cache_urls=[node], replica_urls=[node], position=7
+    )
+    assert purged == 3 and _Node.purges == ["article-1 articles"]
+
+
+def test_send_purge_fails_so_the_caller_retries(node: str) -> None:
+    _Node.purge_status = 403
+    with pytest.raises(PurgeError):
+        send_purge(["article-1"], cache_urls=[node])
+    with pytest.raises(PurgeError):
+        wait_for_replicas([node], 99, wait=0.1)
+    assert send_purge([], cache_urls=[node]) == 0
