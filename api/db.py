@@ -451,3 +451,16 @@ def m010_search_index(db: Database) -> None:
         row = source.sql("r")
         db.execute(f"{row['insert_doc']} FROM {table} r WHERE {row['when']}")
         db.execute(f"{row['insert_text']} FROM {table} r WHERE {row['when']}")
+
+
+# Speed (m011) ----------------------------------------------------------------------------
+
+
+@migrations()
+def m011_speed(db: Database) -> None:
+    """m001's articles_fts is no longer read by anything (search and `q=` read m010's
+    search_index), yet its triggers rewrote it on every article insert and update: drop
+    it. Its triggers go first, so no write can fire into a table that is gone."""
+    for trigger in ("articles_ai", "articles_ad", "articles_au"):
+        db.execute(f"DROP TRIGGER IF EXISTS {trigger}")
+    db.execute("DROP TABLE IF EXISTS articles_fts")

@@ -253,9 +253,3 @@ def replace_rows(db: Database, table: str, article_id: int, new: list[dict[str, 
         marks = ", ".join(f":{column}" for column in values)
         db.execute(f"INSERT INTO {table} ({columns}) VALUES ({marks})", values)
 
-
-def set_lede_formats(db: Database, article_id: int, html: str, markdown: str) -> None:
-    db.execute(
-        "UPDATE articles SET lede_html = :html, lede_markdown = :markdown WHERE id = :id",
-        {"html": html, "markdown": markdown, "id": article_id},
-    )
