@@ -54,10 +54,20 @@ def _term_pattern(term: str) -> str:
 
 
 @lru_cache(maxsize=4096)
-def _term_regex(term: str) -> re.Pattern[str]:
-    """One term's matcher, compiled once per process: terms come from a shared glossary,
-    so the same few hundred recur across articles, while each article's set differs."""
-    return re.compile(rf"(?<!\w)(?:{_term_pattern(term)})(?!\w)", re.IGNORECASE)
+def _term_matcher(term: str) -> tuple[re.Pattern[str], str | None]:
+    """One term's regex, compiled once per process (terms come from a shared glossary, so
+    the same few hundred recur across articles while each article's set differs), and the
+    lowercase ASCII text every match of it starts with, if there is one: a quick `find` of
+    it in lowercased ASCII text says where the regex may match, and whether at all."""
+    regex = re.compile(rf"(?<!\w)(?:{_term_pattern(term)})(?!\w)", re.IGNORECASE)
+    words = term.split()
+    # A one-word term's forms ("policy", "policies") share their start ("polic").
+    forms = [words[0].lower()] if len(words) > 1 else _word_forms(words[0])
+    needle = forms[0]
+    for form in forms[1:]:
+        while not form.startswith(needle):
+            needle = needle[:-1]
+    return regex, needle if needle and needle.isascii() else None
 
 
 class TermLinker:
@@ -72,7 +82,7 @@ class TermLinker:
     def __init__(self, terms: Sequence[LinkedTerm]) -> None:
         usable = sorted((t for t in terms if t.term.strip()), key=lambda t: -len(t.term))
         self._terms = usable
-        self._regexes = [_term_regex(t.term) for t in usable]
+        self._matchers = [_term_matcher(t.term) for t in usable]
         # html() and markdown() of the same text find the same matches once.
         self._spans: dict[str, list[tuple[int, int, LinkedTerm]]] = {}
 
@@ -81,16 +91,28 @@ class TermLinker:
         if found is not None:
             return found
         found = []
+        # In ASCII text, IGNORECASE matching is ASCII's, so lowercasing keeps positions and
+        # a match starts where its needle is found (other text is searched by regex alone).
+        lowered = text.lower() if text.isascii() else None
+
+        def search(matcher: tuple[re.Pattern[str], str | None], at: int) -> re.Match[str] | None:
+            regex, needle = matcher
+            if lowered is not None and needle is not None:
+                at = lowered.find(needle, at)
+                if at < 0:
+                    return None
+            return regex.search(text, at)
+
         # The next match of each term at or after the cursor (None: no more). One found
         # before the cursor moved past its start is looked for again from the cursor.
-        upcoming = [regex.search(text) for regex in self._regexes]
+        upcoming = [search(matcher, 0) for matcher in self._matchers]
         cursor = 0
         while True:
             best: re.Match[str] | None = None
             best_term: LinkedTerm | None = None
             for index, match in enumerate(upcoming):
                 if match is not None and match.start() < cursor:
-                    match = upcoming[index] = self._regexes[index].search(text, cursor)
+                    match = upcoming[index] = search(self._matchers[index], cursor)
                 # Strictly leftmost: at the same place, the earlier (longer) term stays.
                 if match is not None and (best is None or match.start() < best.start()):
                     best, best_term = match, self._terms[index]
