@@ -30,11 +30,15 @@ class WriteBatch:
     been one transaction each)."""
 
     def __init__(
-        self, db: Database, *, max_documents: int = MAX_DOCUMENTS, max_seconds: float = MAX_SECONDS
+        self,
+        db: Database,
+        *,
+        max_documents: int | None = None,
+        max_seconds: float | None = None,
     ) -> None:
         self.db = db
-        self.max_documents = max_documents
-        self.max_seconds = max_seconds
+        self.max_documents = max_documents or MAX_DOCUMENTS
+        self.max_seconds = max_seconds or MAX_SECONDS
         self.pending = 0  # documents written since the last commit
         self.lost = False  # an error ended the whole transaction: the pending ones are gone
         self._started = 0.0
