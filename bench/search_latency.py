@@ -76,6 +76,8 @@ def main() -> None:
     cases = {
         f"rare term ({RARE_WORD})": f"/v1/search?q={RARE_WORD}",
         "common term (sanctions)": "/v1/search?q=sanctions",
+        # A trailing space ends the word: no type-ahead prefix, an exact term.
+        "common word, typed out": "/v1/search?q=sanctions%20",
         "prefix (sanc)": "/v1/search?q=sanc",
         "common term, page 6": url,
         "common term, type=term": "/v1/search?q=sanctions&type=term",
