@@ -468,4 +468,3 @@ def m011_speed(db: Database) -> None:
         db.execute(f"DROP TRIGGER IF EXISTS {trigger}")
     db.execute("DROP TABLE IF EXISTS articles_fts")
     db.execute("CREATE INDEX search_docs_term ON search_docs (type, item_id, id)")
-
