@@ -455,3 +455,20 @@ def m010_search_index(db: Database) -> None:
         row = source.sql("r")
         db.execute(f"{row['insert_doc']} FROM {table} r WHERE {row['when']}")
         db.execute(f"{row['insert_text']} FROM {table} r WHERE {row['when']}")
+
+
+# Speed (m011) ----------------------------------------------------------------------------
+
+
+@migrations()
+def m011_speed(db: Database) -> None:
+    """m001's articles_fts is no longer read by anything (search and `q=` read m010's
+    search_index), yet its triggers rewrote it on every article insert and update: drop
+    it. Its triggers go first, so no write can fire into a table that is gone.
+
+    search_docs_term: a term's uses by index row, for a windowed search (api.store.search),
+    which asks of each term in a window whether a newer use matches too."""
+    for trigger in ("articles_ai", "articles_ad", "articles_au"):
+        db.execute(f"DROP TRIGGER IF EXISTS {trigger}")
+    db.execute("DROP TABLE IF EXISTS articles_fts")
+    db.execute("CREATE INDEX search_docs_term ON search_docs (type, item_id, id)")

@@ -2,18 +2,18 @@
 
     python bench/search_latency.py                  # builds 10,000 articles in a temp folder
     python bench/search_latency.py /tmp/search.db   # builds it there once, reuses it after
-    BENCH_ARTICLES=2000 python bench/search_latency.py
+    BENCH_ARTICLES=100000 python bench/search_latency.py /tmp/search-100k.db
 
-The corpus is the seed article varied per article (bench/corpus.py), written through the
-real writer (api.importer.write.write_document), so the m010 triggers build the index as
-they would in production. One article in a thousand also mentions a rare word.
-Each figure: median and p99 of REPEAT requests (no If-None-Match, so every one is a search).
+The corpus is bench/corpus.py's (the one `make bench` serves), seeded through the real
+writer, so the m010 triggers build the index as they would in production. Every article
+has its own marker word (the rare term) and nearly every one says `sanctions` (the
+common term). Each figure: median and p99 of REPEAT requests (no If-None-Match, so every
+one is a search).
 """
 
 from __future__ import annotations
 
 import os
-import random
 import statistics
 import sys
 import tempfile
@@ -24,32 +24,25 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from api import create_app
 from api.db import connect
-from api.importer.write import write_document
-from bench.corpus import seed_document, variant
+from bench.corpus import seed
 
-RARE_WORD = "quetzal"
+RARE_WORD = "marker004242"
 REPEAT = int(os.environ.get("BENCH_REPEAT", "200"))
 
 
 def build(path: Path, count: int) -> None:
-    db = connect(path)
-    try:
-        have = db.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
+    if path.exists():
+        db = connect(path)
+        try:
+            have = db.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
+        finally:
+            db.close()
         if have >= count:
             print(f"corpus: reusing {have} articles in {path}")
             return
-        rng = random.Random(7)
-        base = seed_document()
-        start = time.perf_counter()
-        for n in range(count):
-            document = variant(base, n, rng)
-            if n % 1000 == 7:
-                document.lede = f"{document.lede} A {RARE_WORD} was sighted."
-            write_document(db, document)
-        seconds = time.perf_counter() - start
-        print(f"corpus: wrote {count} articles in {seconds:.0f} s ({count / seconds:.0f} docs/s)")
-    finally:
-        db.close()
+        raise SystemExit(f"{path} has {have} articles, not {count}: give a new path")
+    figures = seed(path, count)
+    print(f"corpus: wrote {count} articles ({figures['docs_per_s']} docs/s)")
 
 
 def measure(client, url: str) -> tuple[float, float, int]:
@@ -72,8 +65,8 @@ def main() -> None:
         path = Path(sys.argv[1])
     else:
         path = Path(tempfile.mkdtemp(prefix="bench-search-")) / "search.db"
-    app = create_app({"DATABASE": str(path)})  # migrates, m010 included
     build(path, count)
+    app = create_app({"DATABASE": str(path)})
     client = app.test_client()
     client.get("/v1/search?q=warmup")
     # A deep page: the cursor after 5 pages of the common term.
@@ -83,12 +76,15 @@ def main() -> None:
     cases = {
         f"rare term ({RARE_WORD})": f"/v1/search?q={RARE_WORD}",
         "common term (sanctions)": "/v1/search?q=sanctions",
+        # A trailing space ends the word: no type-ahead prefix, an exact term.
+        "common word, typed out": "/v1/search?q=sanctions%20",
         "prefix (sanc)": "/v1/search?q=sanc",
         "common term, page 6": url,
         "common term, type=term": "/v1/search?q=sanctions&type=term",
-        "two common words": "/v1/search?q=north%20korea",
-        "2 KB of text": "/v1/search?q=" + "+".join(["sanctions north korea treaty"] * 70)[:2048],
+        "two common words": "/v1/search?q=sanctions%20government",
+        "2 KB of text": "/v1/search?q=" + "+".join(["sanctions minister talks treaty"] * 70)[:2048],
         "/v1/articles?q=sanctions": "/v1/articles?q=sanctions&fields=id,title",
+        "/v1/articles?q=marker004242": f"/v1/articles?q={RARE_WORD}&fields=id,title",
     }
     width = max(len(name) for name in cases)
     print(f"{REPEAT} requests each, in-process (ms):")

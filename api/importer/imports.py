@@ -1,6 +1,7 @@
 """Importing editors' documents, one or many: what `flask seed` and `POST /v1/imports`
 share. Each document is parsed and written on its own (all of it or nothing); what
-happened to it is an Outcome, and a batch's tally is a Report."""
+happened to it is an Outcome, and a batch's tally is a Report. Many files are committed
+a batch at a time (api.importer.batch), each file still standing or failing alone."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from typing import Literal
 from sqlite_utils import Database
 
 from ..store import writes
+from .batch import WriteBatch
 from .document import Document, DocumentError, Status
 from .write import WriteConflict, WriteResult, write_document
 
@@ -51,7 +53,10 @@ def import_document(
     name: str,
     dry_run: bool = False,
     default_status: Status = "published",
+    batch: WriteBatch | None = None,
 ) -> Outcome:
+    """With a `batch`, the document is written in the batch's transaction (committed with
+    it); without one, in a transaction of its own (or the caller's, when one is open)."""
     from .parse import parse_document  # the parser is the heavy import
 
     try:
@@ -66,7 +71,11 @@ def import_document(
         if existing is not None and existing["deleted_at"] is None:
             document.status = existing["status"]
     try:
-        result = write_document(db, document)
+        if batch is None:
+            result = write_document(db, document)
+        else:
+            with batch.document():
+                result = write_document(db, document)
     except WriteConflict as error:
         return Outcome(name, "failed", document, error=str(error), conflict=True)
     except sqlite3.Error as error:  # a locked or damaged database: this file is not stored
@@ -112,15 +121,58 @@ def import_files(
     dry_run: bool = False,
     each: Callable[[Outcome], None] = lambda outcome: None,
 ) -> Report:
-    """Import every file; a file that cannot be read or stored fails alone."""
+    """Import every file; a file that cannot be read or stored fails alone.
+
+    Files are written in batches (one transaction each, a savepoint per file); a file's
+    outcome is reported once its batch is committed. Should the database end a batch's
+    transaction itself (disk full, an I/O error), that batch's files are written again
+    one by one, so each gets the outcome it would have had alone."""
     report = Report()
-    for path in paths:
-        try:
-            raw = path.read_bytes()
-        except OSError as error:
-            outcome = Outcome(str(path), "failed", error=f"cannot read: {error.strerror or error}")
-        else:
-            outcome = import_document(db, raw, name=str(path), dry_run=dry_run)
+    # Outcomes of files stored in the open batch, with their bytes should it be lost.
+    waiting: list[tuple[Outcome, bytes | None]] = []
+
+    def settle(outcome: Outcome) -> None:
         report.outcomes.append(outcome)
         each(outcome)
+
+    def committed() -> None:
+        for outcome, _ in waiting:
+            settle(outcome)
+        waiting.clear()
+
+    def lost() -> None:
+        for outcome, raw in waiting:
+            settle(outcome if raw is None else import_document(db, raw, name=outcome.name))
+        waiting.clear()
+
+    with WriteBatch(db) as batch:
+        for path in paths:
+            try:
+                raw = path.read_bytes()
+            except OSError as error:
+                reason = f"cannot read: {error.strerror or error}"
+                waiting.append((Outcome(str(path), "failed", error=reason), None))
+                if not db.conn.in_transaction:
+                    committed()
+                continue
+            outcome = import_document(
+                db, raw, name=str(path), dry_run=dry_run, batch=None if dry_run else batch
+            )
+            if batch.lost:
+                lost()
+                settle(outcome)  # failed, with the error that ended the batch
+                batch.lost = False
+                continue
+            waiting.append((outcome, None if outcome.failed else raw))
+            try:
+                # Nothing uncommitted (a dry run, say): report at once.
+                if batch.commit_if_due() or not db.conn.in_transaction:
+                    committed()
+            except sqlite3.Error:
+                lost()
+        try:
+            batch.commit()
+            committed()
+        except sqlite3.Error:
+            lost()
     return report
