@@ -798,7 +798,7 @@ export interface components {
             number: number;
             /** @description URL slug; stable once published. */
             slug: string;
-            /** @description Title of the edition. */
+            /** @description Title of the edition. Human text: in the requested `format` (see Text formats); plain text where there is none. */
             title: string;
             /**
              * Format: date
@@ -875,7 +875,7 @@ export interface components {
             number: number;
             /** @description URL slug; stable once published. */
             slug: string;
-            /** @description Title of the edition. */
+            /** @description Title of the edition. Human text: in the requested `format` (see Text formats); plain text where there is none. */
             title: string;
             /**
              * Format: date
@@ -938,9 +938,9 @@ export interface components {
             id: number;
             /** @description URL slug, e.g. for your own routes; stable once published. */
             slug: string;
-            /** @description Headline. */
+            /** @description Headline. Human text: in the requested `format` (see Text formats); plain text where there is none. */
             title: string;
-            /** @description Opening paragraph, in the requested `format` (plain text by default). */
+            /** @description Opening paragraph, in the requested `format` (plain text by default). Human text: in the requested `format` (see Text formats); plain text where there is none. */
             lede: string;
             /**
              * Format: int64
@@ -1002,7 +1002,7 @@ export interface components {
                 number: number;
                 /** @description URL slug; stable once published. */
                 slug: string;
-                /** @description Title of the edition. */
+                /** @description Title of the edition. Human text: in the requested `format` (see Text formats); plain text where there is none. */
                 title: string;
                 /**
                  * Format: date
@@ -1150,9 +1150,9 @@ export interface components {
             id: number;
             /** @description URL slug, e.g. for your own routes; stable once published. */
             slug: string;
-            /** @description Headline. */
+            /** @description Headline. Human text: in the requested `format` (see Text formats); plain text where there is none. */
             title: string;
-            /** @description Opening paragraph, in the requested `format` (plain text by default). */
+            /** @description Opening paragraph, in the requested `format` (plain text by default). Human text: in the requested `format` (see Text formats); plain text where there is none. */
             lede: string;
             /**
              * Format: int64
@@ -1333,7 +1333,7 @@ export interface components {
             number: number;
             /** @description URL slug; stable once published. */
             slug: string;
-            /** @description Title of the edition. */
+            /** @description Title of the edition. Human text: in the requested `format` (see Text formats); plain text where there is none. */
             title: string;
             /**
              * Format: date
@@ -1396,9 +1396,9 @@ export interface components {
          *     }
          */
         SectionItem: {
-            /** @description The label before the colon. */
+            /** @description The label before the colon. Human text: in the requested `format` (see Text formats); plain text where there is none. */
             label: string;
-            /** @description The text after the colon, in the requested `format`. */
+            /** @description The text after the colon, in the requested `format`. Human text: in the requested `format` (see Text formats); plain text where there is none. */
             text: string;
         };
         /**
@@ -1420,9 +1420,9 @@ export interface components {
             id: number;
             /** @description URL slug of the term. */
             slug: string;
-            /** @description The term as written. */
+            /** @description The term as written. Human text: in the requested `format` (see Text formats); plain text where there is none. */
             term: string;
-            /** @description Canonical definition (each article may word its own; see `articles`). */
+            /** @description Canonical definition (each article may word its own; see `articles`). Human text: in the requested `format` (see Text formats); plain text where there is none. */
             definition: string;
             /** @description Number of published articles that use the term. */
             article_count: number;
@@ -1502,7 +1502,7 @@ export interface components {
             id: number;
             /** @description Article slug. */
             slug: string;
-            /** @description Article headline. */
+            /** @description Article headline. Human text: in the requested `format` (see Text formats); plain text where there is none. */
             title: string;
             /**
              * Format: uri
@@ -1514,7 +1514,7 @@ export interface components {
              * @description Its page on the website, from the `FLASK_WEB_URL_ARTICLE` template (placeholders `{slug}`, `{id}`, `{issue}` (the issue's slug), `{issue_number}`). Absent when no template is configured.
              */
             web_url?: string;
-            /** @description The definition as this article gives it. */
+            /** @description The definition as this article gives it. Human text: in the requested `format` (see Text formats); plain text where there is none. */
             definition: string;
         };
         /**
@@ -1535,9 +1535,9 @@ export interface components {
             id: number;
             /** @description URL slug of the term. */
             slug: string;
-            /** @description The term as written. */
+            /** @description The term as written. Human text: in the requested `format` (see Text formats); plain text where there is none. */
             term: string;
-            /** @description The definition as this article gives it. */
+            /** @description The definition as this article gives it. Human text: in the requested `format` (see Text formats); plain text where there is none. */
             definition: string;
             /**
              * Format: uri
@@ -1576,9 +1576,9 @@ export interface components {
             article_id: number;
             /** @description 1-based order within the article. */
             position: number;
-            /** @description The question. */
+            /** @description The question. Human text: in the requested `format` (see Text formats); plain text where there is none. */
             text: string;
-            /** @description What the question is meant for, from the block's name: `Debate/Essay Questions` gives `["debate", "essay"]`. */
+            /** @description What the question is meant for, from the block's name: `Debate/Essay Questions` gives `["debate", "essay"]`. Identifiers, not human text: the same in every `format`. */
             kinds: string[];
         };
         /**
@@ -1613,7 +1613,7 @@ export interface components {
             url: string;
             /** @description Domain of the URL, e.g. `nytimes.com`; filter with `/v1/sources?domain=`. */
             domain: string;
-            /** @description Publisher's name when known, else null. */
+            /** @description Publisher's name when known, else null. Human text: in the requested `format` (see Text formats); plain text where there is none. */
             publisher: string | null;
             /**
              * Format: date
@@ -2219,11 +2219,11 @@ export interface components {
             kind: "body";
             /** @description 1-based position across the whole article (body sections first, then background subsections). `/v1/articles/{ref}/sections/{position}` addresses it. */
             position: number;
-            /** @description Section heading as written. */
+            /** @description Section heading as written. Human text: in the requested `format` (see Text formats); plain text where there is none. */
             heading: string;
             /** @description Stable slug of the heading, unique within the article: use it for deep links (`#details-of-the-pact`) and in `/v1/articles/{ref}/sections/{anchor}`. */
             anchor: string;
-            /** @description The paragraphs in order, in the requested `format`. */
+            /** @description The paragraphs in order, in the requested `format`. Human text: in the requested `format` (see Text formats); plain text where there is none. */
             paragraphs: string[];
         };
         /**
@@ -2272,7 +2272,7 @@ export interface components {
             position: number;
             /** @description The subsection's number as printed (`1. Historical Context` → 1). */
             number: number;
-            /** @description Section heading as written. */
+            /** @description Section heading as written. Human text: in the requested `format` (see Text formats); plain text where there is none. */
             heading: string;
             /** @description Stable slug of the heading, unique within the article: use it for deep links (`#details-of-the-pact`) and in `/v1/articles/{ref}/sections/{anchor}`. */
             anchor: string;
@@ -2775,7 +2775,7 @@ export interface components {
             id: number;
             /** @description The item's API URL: `/v1/articles/{slug}`, `/v1/articles/{slug}/sections/{anchor}`, `/v1/glossary/{slug}` or `/v1/questions/{id}`. */
             url: string;
-            /** @description Plain text: the article's title, the section's heading, the term, or (for a question) its article's title. */
+            /** @description Plain text: the article's title, the section's heading, the term, or (for a question) its article's title. Human text: in the requested `format` (see Text formats); plain text where there is none. */
             title: string;
             /** @description HTML, safe to insert: an excerpt around the match with the matched words in `<mark>`, all other text escaped. */
             snippet: string;
@@ -2828,7 +2828,7 @@ export interface components {
             };
             content?: never;
         };
-        /** @description Bad Request: an unknown query parameter, an unknown name in `fields`/`include`/`sort`, or a bad value. `errors` names each offending parameter. */
+        /** @description Bad Request: an unknown query parameter, an unknown name in `fields`/`include`/`sort`, or a bad value. `errors` names each offending parameter. Also the answer to a `Host` header this API does not serve (`FLASK_TRUSTED_HOSTS`), before anything else is looked at. */
         BadRequest: {
             headers: {
                 [name: string]: unknown;
@@ -2961,7 +2961,7 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description Content Too Large: the body is over the server's limit (`FLASK_MAX_CONTENT_LENGTH`). */
+        /** @description Content Too Large: the body is over the server's limit (`FLASK_MAX_CONTENT_LENGTH`). A declared `Content-Length` over the limit is refused before the body is read or the key checked, and the connection is closed. */
         PayloadTooLarge: {
             headers: {
                 [name: string]: unknown;
@@ -3046,13 +3046,67 @@ export interface components {
             };
             content?: never;
         };
+        /** @description URI Too Long: the request line (`GET /path?query HTTP/1.1`) is over the API's limit, 32,768 bytes by default (`FLASK_MAX_REQUEST_LINE`): room for a 2,048-character search in any script, percent-encoded. */
+        UriTooLong: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "about:blank",
+                 *       "title": "URI Too Long",
+                 *       "status": 414,
+                 *       "detail": "The request line is longer than 32768 bytes; shorten the query (a search is at most a few hundred characters).",
+                 *       "instance": "/v1/search?q=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa..."
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description Request Header Fields Too Large: a header field over 8,190 bytes (`FLASK_MAX_HEADER_FIELD_SIZE`), headers over 32,768 bytes in all (`FLASK_MAX_HEADERS_SIZE`), or more than 64 of them (`FLASK_MAX_HEADER_COUNT`). */
+        RequestHeaderFieldsTooLarge: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "about:blank",
+                 *       "title": "Request Header Fields Too Large",
+                 *       "status": 431,
+                 *       "detail": "The Cookie header is longer than 8190 bytes.",
+                 *       "instance": "/v1/articles"
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description Internal Server Error: a fault of ours, logged on the server. The body never carries a stack trace, SQL or any other detail of the code; retrying later may work. */
+        InternalServerError: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "about:blank",
+                 *       "title": "Internal Server Error",
+                 *       "status": 500,
+                 *       "detail": "The server could not answer this request.",
+                 *       "instance": "/v1/articles"
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
     };
     parameters: {
         /** @description Page size: how many items to return (1–100). Example: `20`. */
         Limit: number;
         /** @description Opaque position from `meta.next_cursor` of the previous page. Do not build or parse it, and keep the other parameters as they were. Easiest: follow `links.next`. A cursor that cannot be read is a 400. (No example here: Swagger UI would send it with every "Try it out".) */
         Cursor: string;
-        /** @description How text comes back (`lede`, section `paragraphs` and item `text`). `text`: plain text. `html`: HTML built and escaped by the API, safe to insert as HTML, with Key Terms marked where they occur: `<a class="glossary-term" href="…" data-term="cold-war"><dfn>Cold War</dfn></a>` with the term's `web_url` when the term URL template is configured, else `<dfn data-term="cold-war">Cold War</dfn>`. `markdown`: Markdown, with `[Cold War](…)` links to the term's `web_url` when configured, else the plain words. Example: `html`. */
+        /** @description How every human-text field comes back (see Text formats): `text` as written; `html` escaped HTML text content, safe to insert as HTML, with Key Terms marked in `lede`, `paragraphs` and item `text` (`<a class="glossary-term" href="…" data-term="cold-war"><dfn>Cold War</dfn></a>` with the term's `web_url` when the term URL template is configured, else `<dfn data-term="cold-war">Cold War</dfn>`); `markdown` escaped Markdown, with `[Cold War](…)` links to the term's `web_url` when configured, else the plain words. Example: `html`. */
         Format: "text" | "html" | "markdown";
         /** @description The `ETag` of the copy you have. If it is still current the answer is `304 Not Modified` with no body: keep using your copy. Leave it empty in "Try it out" to get the whole answer. */
         IfNoneMatch: string;
@@ -3225,6 +3279,9 @@ export interface operations {
             304: components["responses"]["NotModified"];
             400: components["responses"]["BadRequest"];
             405: components["responses"]["MethodNotAllowed"];
+            414: components["responses"]["UriTooLong"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            500: components["responses"]["InternalServerError"];
         };
     };
     getApiIndex: {
@@ -3255,7 +3312,10 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             405: components["responses"]["MethodNotAllowed"];
+            414: components["responses"]["UriTooLong"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            500: components["responses"]["InternalServerError"];
         };
     };
     getHealth: {
@@ -3281,7 +3341,11 @@ export interface operations {
                     "application/json": components["schemas"]["Health"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             405: components["responses"]["MethodNotAllowed"];
+            414: components["responses"]["UriTooLong"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            500: components["responses"]["InternalServerError"];
             503: components["responses"]["ServiceUnavailable"];
         };
     };
@@ -3325,7 +3389,10 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             405: components["responses"]["MethodNotAllowed"];
+            414: components["responses"]["UriTooLong"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            500: components["responses"]["InternalServerError"];
         };
     };
     createIssue: {
@@ -3372,9 +3439,12 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["InvalidBody"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            500: components["responses"]["InternalServerError"];
         };
     };
     getLatestIssue: {
@@ -3410,13 +3480,16 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             405: components["responses"]["MethodNotAllowed"];
+            414: components["responses"]["UriTooLong"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            500: components["responses"]["InternalServerError"];
         };
     };
     getLatestIssueBundle: {
         parameters: {
             query?: {
-                /** @description How text comes back (`lede`, section `paragraphs` and item `text`). `text`: plain text. `html`: HTML built and escaped by the API, safe to insert as HTML, with Key Terms marked where they occur: `<a class="glossary-term" href="…" data-term="cold-war"><dfn>Cold War</dfn></a>` with the term's `web_url` when the term URL template is configured, else `<dfn data-term="cold-war">Cold War</dfn>`. `markdown`: Markdown, with `[Cold War](…)` links to the term's `web_url` when configured, else the plain words. Example: `html`. */
+                /** @description How every human-text field comes back (see Text formats): `text` as written; `html` escaped HTML text content, safe to insert as HTML, with Key Terms marked in `lede`, `paragraphs` and item `text` (`<a class="glossary-term" href="…" data-term="cold-war"><dfn>Cold War</dfn></a>` with the term's `web_url` when the term URL template is configured, else `<dfn data-term="cold-war">Cold War</dfn>`); `markdown` escaped Markdown, with `[Cold War](…)` links to the term's `web_url` when configured, else the plain words. Example: `html`. */
                 format?: components["parameters"]["Format"];
             };
             header?: {
@@ -3446,7 +3519,10 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             405: components["responses"]["MethodNotAllowed"];
+            414: components["responses"]["UriTooLong"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            500: components["responses"]["InternalServerError"];
         };
     };
     getIssue: {
@@ -3485,7 +3561,10 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             405: components["responses"]["MethodNotAllowed"];
+            414: components["responses"]["UriTooLong"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            500: components["responses"]["InternalServerError"];
         };
     };
     replaceIssue: {
@@ -3532,10 +3611,13 @@ export interface operations {
             409: components["responses"]["Conflict"];
             412: components["responses"]["PreconditionFailed"];
             413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["InvalidBody"];
             428: components["responses"]["PreconditionRequired"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            500: components["responses"]["InternalServerError"];
         };
     };
     deleteIssue: {
@@ -3554,13 +3636,17 @@ export interface operations {
         requestBody?: never;
         responses: {
             204: components["responses"]["Deleted"];
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             412: components["responses"]["PreconditionFailed"];
+            414: components["responses"]["UriTooLong"];
             428: components["responses"]["PreconditionRequired"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            500: components["responses"]["InternalServerError"];
         };
     };
     updateIssue: {
@@ -3608,16 +3694,19 @@ export interface operations {
             409: components["responses"]["Conflict"];
             412: components["responses"]["PreconditionFailed"];
             413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["InvalidBody"];
             428: components["responses"]["PreconditionRequired"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            500: components["responses"]["InternalServerError"];
         };
     };
     getIssueBundle: {
         parameters: {
             query?: {
-                /** @description How text comes back (`lede`, section `paragraphs` and item `text`). `text`: plain text. `html`: HTML built and escaped by the API, safe to insert as HTML, with Key Terms marked where they occur: `<a class="glossary-term" href="…" data-term="cold-war"><dfn>Cold War</dfn></a>` with the term's `web_url` when the term URL template is configured, else `<dfn data-term="cold-war">Cold War</dfn>`. `markdown`: Markdown, with `[Cold War](…)` links to the term's `web_url` when configured, else the plain words. Example: `html`. */
+                /** @description How every human-text field comes back (see Text formats): `text` as written; `html` escaped HTML text content, safe to insert as HTML, with Key Terms marked in `lede`, `paragraphs` and item `text` (`<a class="glossary-term" href="…" data-term="cold-war"><dfn>Cold War</dfn></a>` with the term's `web_url` when the term URL template is configured, else `<dfn data-term="cold-war">Cold War</dfn>`); `markdown` escaped Markdown, with `[Cold War](…)` links to the term's `web_url` when configured, else the plain words. Example: `html`. */
                 format?: components["parameters"]["Format"];
             };
             header?: {
@@ -3650,7 +3739,10 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             405: components["responses"]["MethodNotAllowed"];
+            414: components["responses"]["UriTooLong"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            500: components["responses"]["InternalServerError"];
         };
     };
     listArticles: {
@@ -3664,7 +3756,7 @@ export interface operations {
                 fields?: components["parameters"]["ArticleFields"];
                 /** @description Embed related content in each article, saving round trips: `sections` (all sections in order), `glossary` (the article's Key Terms), `questions`, `sources`, `issue` (the issue, or null). Allowed: `sections`, `glossary`, `questions`, `sources`, `issue`. An unknown name is a 400 that lists the allowed ones. On the wire the names are comma-separated (`include=sections,glossary`); repeating the parameter (`include=sections&include=glossary`) means the same. */
                 include?: components["parameters"]["ArticleInclude"];
-                /** @description How text comes back (`lede`, section `paragraphs` and item `text`). `text`: plain text. `html`: HTML built and escaped by the API, safe to insert as HTML, with Key Terms marked where they occur: `<a class="glossary-term" href="…" data-term="cold-war"><dfn>Cold War</dfn></a>` with the term's `web_url` when the term URL template is configured, else `<dfn data-term="cold-war">Cold War</dfn>`. `markdown`: Markdown, with `[Cold War](…)` links to the term's `web_url` when configured, else the plain words. Example: `html`. */
+                /** @description How every human-text field comes back (see Text formats): `text` as written; `html` escaped HTML text content, safe to insert as HTML, with Key Terms marked in `lede`, `paragraphs` and item `text` (`<a class="glossary-term" href="…" data-term="cold-war"><dfn>Cold War</dfn></a>` with the term's `web_url` when the term URL template is configured, else `<dfn data-term="cold-war">Cold War</dfn>`); `markdown` escaped Markdown, with `[Cold War](…)` links to the term's `web_url` when configured, else the plain words. Example: `html`. */
                 format?: components["parameters"]["Format"];
                 /** @description Order of the list: one or more of `published_at`, `title`, `updated_at`, each with `-` in front for descending (e.g. `-published_at,title`). Default: `-published_at`. Ties are broken by id, so paging is stable. A cursor only works with the sort it was made for. On the wire the names are comma-separated (`sort=-published_at,title`); repeating the parameter (`sort=-published_at&sort=title`) means the same. */
                 sort?: components["parameters"]["ArticleSort"];
@@ -3709,7 +3801,10 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             405: components["responses"]["MethodNotAllowed"];
+            414: components["responses"]["UriTooLong"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            500: components["responses"]["InternalServerError"];
         };
     };
     createArticle: {
@@ -3780,9 +3875,12 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["InvalidBody"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            500: components["responses"]["InternalServerError"];
         };
     };
     getArticle: {
@@ -3792,7 +3890,7 @@ export interface operations {
                 fields?: components["parameters"]["ArticleFields"];
                 /** @description Embed related content in each article, saving round trips: `sections` (all sections in order), `glossary` (the article's Key Terms), `questions`, `sources`, `issue` (the issue, or null). Allowed: `sections`, `glossary`, `questions`, `sources`, `issue`. An unknown name is a 400 that lists the allowed ones. On the wire the names are comma-separated (`include=sections,glossary`); repeating the parameter (`include=sections&include=glossary`) means the same. */
                 include?: components["parameters"]["ArticleInclude"];
-                /** @description How text comes back (`lede`, section `paragraphs` and item `text`). `text`: plain text. `html`: HTML built and escaped by the API, safe to insert as HTML, with Key Terms marked where they occur: `<a class="glossary-term" href="…" data-term="cold-war"><dfn>Cold War</dfn></a>` with the term's `web_url` when the term URL template is configured, else `<dfn data-term="cold-war">Cold War</dfn>`. `markdown`: Markdown, with `[Cold War](…)` links to the term's `web_url` when configured, else the plain words. Example: `html`. */
+                /** @description How every human-text field comes back (see Text formats): `text` as written; `html` escaped HTML text content, safe to insert as HTML, with Key Terms marked in `lede`, `paragraphs` and item `text` (`<a class="glossary-term" href="…" data-term="cold-war"><dfn>Cold War</dfn></a>` with the term's `web_url` when the term URL template is configured, else `<dfn data-term="cold-war">Cold War</dfn>`); `markdown` escaped Markdown, with `[Cold War](…)` links to the term's `web_url` when configured, else the plain words. Example: `html`. */
                 format?: components["parameters"]["Format"];
             };
             header?: {
@@ -3825,7 +3923,10 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             405: components["responses"]["MethodNotAllowed"];
+            414: components["responses"]["UriTooLong"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            500: components["responses"]["InternalServerError"];
         };
     };
     replaceArticle: {
@@ -3872,10 +3973,13 @@ export interface operations {
             409: components["responses"]["Conflict"];
             412: components["responses"]["PreconditionFailed"];
             413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["InvalidBody"];
             428: components["responses"]["PreconditionRequired"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            500: components["responses"]["InternalServerError"];
         };
     };
     deleteArticle: {
@@ -3894,12 +3998,16 @@ export interface operations {
         requestBody?: never;
         responses: {
             204: components["responses"]["Deleted"];
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             412: components["responses"]["PreconditionFailed"];
+            414: components["responses"]["UriTooLong"];
             428: components["responses"]["PreconditionRequired"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            500: components["responses"]["InternalServerError"];
         };
     };
     updateArticle: {
@@ -3947,10 +4055,13 @@ export interface operations {
             409: components["responses"]["Conflict"];
             412: components["responses"]["PreconditionFailed"];
             413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["InvalidBody"];
             428: components["responses"]["PreconditionRequired"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            500: components["responses"]["InternalServerError"];
         };
     };
     listArticleSections: {
@@ -3962,7 +4073,7 @@ export interface operations {
                 cursor?: components["parameters"]["Cursor"];
                 /** @description Return only these top-level fields of each section (default: all). Allowed: `id`, `article_id`, `kind`, `position`, `number`, `heading`, `anchor`, `paragraphs`, `items`. An unknown name is a 400 that lists the allowed ones. On the wire the names are comma-separated (`fields=heading,anchor,paragraphs,items`); repeating the parameter (`fields=heading&fields=anchor`) means the same. */
                 fields?: components["parameters"]["SectionFields"];
-                /** @description How text comes back (`lede`, section `paragraphs` and item `text`). `text`: plain text. `html`: HTML built and escaped by the API, safe to insert as HTML, with Key Terms marked where they occur: `<a class="glossary-term" href="…" data-term="cold-war"><dfn>Cold War</dfn></a>` with the term's `web_url` when the term URL template is configured, else `<dfn data-term="cold-war">Cold War</dfn>`. `markdown`: Markdown, with `[Cold War](…)` links to the term's `web_url` when configured, else the plain words. Example: `html`. */
+                /** @description How every human-text field comes back (see Text formats): `text` as written; `html` escaped HTML text content, safe to insert as HTML, with Key Terms marked in `lede`, `paragraphs` and item `text` (`<a class="glossary-term" href="…" data-term="cold-war"><dfn>Cold War</dfn></a>` with the term's `web_url` when the term URL template is configured, else `<dfn data-term="cold-war">Cold War</dfn>`); `markdown` escaped Markdown, with `[Cold War](…)` links to the term's `web_url` when configured, else the plain words. Example: `html`. */
                 format?: components["parameters"]["Format"];
                 /** @description Only body sections or only Background Information subsections. Example: `background`. */
                 kind?: components["parameters"]["SectionKind"];
@@ -3998,7 +4109,10 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             405: components["responses"]["MethodNotAllowed"];
+            414: components["responses"]["UriTooLong"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            500: components["responses"]["InternalServerError"];
         };
     };
     getArticleSection: {
@@ -4006,7 +4120,7 @@ export interface operations {
             query?: {
                 /** @description Return only these top-level fields of each section (default: all). Allowed: `id`, `article_id`, `kind`, `position`, `number`, `heading`, `anchor`, `paragraphs`, `items`. An unknown name is a 400 that lists the allowed ones. On the wire the names are comma-separated (`fields=heading,anchor,paragraphs,items`); repeating the parameter (`fields=heading&fields=anchor`) means the same. */
                 fields?: components["parameters"]["SectionFields"];
-                /** @description How text comes back (`lede`, section `paragraphs` and item `text`). `text`: plain text. `html`: HTML built and escaped by the API, safe to insert as HTML, with Key Terms marked where they occur: `<a class="glossary-term" href="…" data-term="cold-war"><dfn>Cold War</dfn></a>` with the term's `web_url` when the term URL template is configured, else `<dfn data-term="cold-war">Cold War</dfn>`. `markdown`: Markdown, with `[Cold War](…)` links to the term's `web_url` when configured, else the plain words. Example: `html`. */
+                /** @description How every human-text field comes back (see Text formats): `text` as written; `html` escaped HTML text content, safe to insert as HTML, with Key Terms marked in `lede`, `paragraphs` and item `text` (`<a class="glossary-term" href="…" data-term="cold-war"><dfn>Cold War</dfn></a>` with the term's `web_url` when the term URL template is configured, else `<dfn data-term="cold-war">Cold War</dfn>`); `markdown` escaped Markdown, with `[Cold War](…)` links to the term's `web_url` when configured, else the plain words. Example: `html`. */
                 format?: components["parameters"]["Format"];
             };
             header?: {
@@ -4041,7 +4155,10 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             405: components["responses"]["MethodNotAllowed"];
+            414: components["responses"]["UriTooLong"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            500: components["responses"]["InternalServerError"];
         };
     };
     listArticleQuestions: {
@@ -4085,7 +4202,10 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             405: components["responses"]["MethodNotAllowed"];
+            414: components["responses"]["UriTooLong"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            500: components["responses"]["InternalServerError"];
         };
     };
     addArticleQuestion: {
@@ -4129,9 +4249,12 @@ export interface operations {
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["InvalidBody"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            500: components["responses"]["InternalServerError"];
         };
     };
     listArticleGlossary: {
@@ -4175,7 +4298,10 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             405: components["responses"]["MethodNotAllowed"];
+            414: components["responses"]["UriTooLong"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            500: components["responses"]["InternalServerError"];
         };
     };
     addArticleTerm: {
@@ -4219,9 +4345,12 @@ export interface operations {
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["InvalidBody"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            500: components["responses"]["InternalServerError"];
         };
     };
     listArticleSources: {
@@ -4265,7 +4394,10 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             405: components["responses"]["MethodNotAllowed"];
+            414: components["responses"]["UriTooLong"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            500: components["responses"]["InternalServerError"];
         };
     };
     addArticleSource: {
@@ -4309,9 +4441,12 @@ export interface operations {
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["InvalidBody"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            500: components["responses"]["InternalServerError"];
         };
     };
     getArticleSource: {
@@ -4348,7 +4483,10 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             405: components["responses"]["MethodNotAllowed"];
+            414: components["responses"]["UriTooLong"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            500: components["responses"]["InternalServerError"];
         };
     };
     listGlossaryTerms: {
@@ -4397,7 +4535,10 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             405: components["responses"]["MethodNotAllowed"];
+            414: components["responses"]["UriTooLong"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            500: components["responses"]["InternalServerError"];
         };
     };
     getGlossaryTerm: {
@@ -4436,7 +4577,10 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             405: components["responses"]["MethodNotAllowed"];
+            414: components["responses"]["UriTooLong"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            500: components["responses"]["InternalServerError"];
         };
     };
     replaceTerm: {
@@ -4482,10 +4626,13 @@ export interface operations {
             404: components["responses"]["NotFound"];
             412: components["responses"]["PreconditionFailed"];
             413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["InvalidBody"];
             428: components["responses"]["PreconditionRequired"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            500: components["responses"]["InternalServerError"];
         };
     };
     deleteTerm: {
@@ -4504,12 +4651,16 @@ export interface operations {
         requestBody?: never;
         responses: {
             204: components["responses"]["Deleted"];
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             412: components["responses"]["PreconditionFailed"];
+            414: components["responses"]["UriTooLong"];
             428: components["responses"]["PreconditionRequired"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            500: components["responses"]["InternalServerError"];
         };
     };
     updateTerm: {
@@ -4556,10 +4707,13 @@ export interface operations {
             404: components["responses"]["NotFound"];
             412: components["responses"]["PreconditionFailed"];
             413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["InvalidBody"];
             428: components["responses"]["PreconditionRequired"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            500: components["responses"]["InternalServerError"];
         };
     };
     listQuestions: {
@@ -4606,7 +4760,10 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             405: components["responses"]["MethodNotAllowed"];
+            414: components["responses"]["UriTooLong"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            500: components["responses"]["InternalServerError"];
         };
     };
     getQuestion: {
@@ -4645,7 +4802,10 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             405: components["responses"]["MethodNotAllowed"];
+            414: components["responses"]["UriTooLong"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            500: components["responses"]["InternalServerError"];
         };
     };
     replaceQuestion: {
@@ -4691,10 +4851,13 @@ export interface operations {
             404: components["responses"]["NotFound"];
             412: components["responses"]["PreconditionFailed"];
             413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["InvalidBody"];
             428: components["responses"]["PreconditionRequired"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            500: components["responses"]["InternalServerError"];
         };
     };
     deleteQuestion: {
@@ -4713,12 +4876,16 @@ export interface operations {
         requestBody?: never;
         responses: {
             204: components["responses"]["Deleted"];
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             412: components["responses"]["PreconditionFailed"];
+            414: components["responses"]["UriTooLong"];
             428: components["responses"]["PreconditionRequired"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            500: components["responses"]["InternalServerError"];
         };
     };
     updateQuestion: {
@@ -4765,10 +4932,13 @@ export interface operations {
             404: components["responses"]["NotFound"];
             412: components["responses"]["PreconditionFailed"];
             413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["InvalidBody"];
             428: components["responses"]["PreconditionRequired"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            500: components["responses"]["InternalServerError"];
         };
     };
     listSources: {
@@ -4813,7 +4983,10 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             405: components["responses"]["MethodNotAllowed"];
+            414: components["responses"]["UriTooLong"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            500: components["responses"]["InternalServerError"];
         };
     };
     getSource: {
@@ -4852,7 +5025,10 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             405: components["responses"]["MethodNotAllowed"];
+            414: components["responses"]["UriTooLong"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            500: components["responses"]["InternalServerError"];
         };
     };
     replaceSource: {
@@ -4898,10 +5074,13 @@ export interface operations {
             404: components["responses"]["NotFound"];
             412: components["responses"]["PreconditionFailed"];
             413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["InvalidBody"];
             428: components["responses"]["PreconditionRequired"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            500: components["responses"]["InternalServerError"];
         };
     };
     deleteSource: {
@@ -4920,12 +5099,16 @@ export interface operations {
         requestBody?: never;
         responses: {
             204: components["responses"]["Deleted"];
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             412: components["responses"]["PreconditionFailed"];
+            414: components["responses"]["UriTooLong"];
             428: components["responses"]["PreconditionRequired"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            500: components["responses"]["InternalServerError"];
         };
     };
     updateSource: {
@@ -4972,10 +5155,13 @@ export interface operations {
             404: components["responses"]["NotFound"];
             412: components["responses"]["PreconditionFailed"];
             413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["InvalidBody"];
             428: components["responses"]["PreconditionRequired"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            500: components["responses"]["InternalServerError"];
         };
     };
     search: {
@@ -5022,7 +5208,10 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             405: components["responses"]["MethodNotAllowed"];
+            414: components["responses"]["UriTooLong"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            500: components["responses"]["InternalServerError"];
         };
     };
     sync: {
@@ -5072,7 +5261,10 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            414: components["responses"]["UriTooLong"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            500: components["responses"]["InternalServerError"];
         };
     };
     getOpenApiJson: {
@@ -5105,7 +5297,11 @@ export interface operations {
                 };
             };
             304: components["responses"]["NotModified"];
+            400: components["responses"]["BadRequest"];
             405: components["responses"]["MethodNotAllowed"];
+            414: components["responses"]["UriTooLong"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            500: components["responses"]["InternalServerError"];
         };
     };
     getOpenApiYaml: {
@@ -5139,7 +5335,11 @@ export interface operations {
                 };
             };
             304: components["responses"]["NotModified"];
+            400: components["responses"]["BadRequest"];
             405: components["responses"]["MethodNotAllowed"];
+            414: components["responses"]["UriTooLong"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            500: components["responses"]["InternalServerError"];
         };
     };
     getApiDocs: {
@@ -5160,7 +5360,11 @@ export interface operations {
                     "text/html": string;
                 };
             };
+            400: components["responses"]["BadRequest"];
             405: components["responses"]["MethodNotAllowed"];
+            414: components["responses"]["UriTooLong"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            500: components["responses"]["InternalServerError"];
         };
     };
     getReader: {
@@ -5193,7 +5397,11 @@ export interface operations {
                 };
             };
             304: components["responses"]["NotModified"];
+            400: components["responses"]["BadRequest"];
             405: components["responses"]["MethodNotAllowed"];
+            414: components["responses"]["UriTooLong"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            500: components["responses"]["InternalServerError"];
         };
     };
     redirectReader: {
@@ -5217,7 +5425,11 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["BadRequest"];
             405: components["responses"]["MethodNotAllowed"];
+            414: components["responses"]["UriTooLong"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            500: components["responses"]["InternalServerError"];
         };
     };
     importDocument: {
@@ -5274,9 +5486,12 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["InvalidBody"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            500: components["responses"]["InternalServerError"];
         };
     };
 }
