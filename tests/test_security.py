@@ -282,3 +282,70 @@ def test_a_draft_is_a_404_that_says_no_store_to_the_public(
     response = client.get("/v1/articles/a-draft")
     assert_problem(response, 404)
     assert response.headers["Cache-Control"] == "no-store"
+
+
+# The docs page --------------------------------------------------------------------------------
+
+
+def test_the_docs_page_sends_a_policy_that_allows_only_its_own_code(client: FlaskClient) -> None:
+    response = client.get("/apidocs/")
+    policy = dict(
+        part.strip().split(" ", 1) for part in response.headers["Content-Security-Policy"].split(";")
+    )
+    assert policy["default-src"] == "'none'"
+    assert policy["connect-src"] == "'self'"
+    assert policy["frame-ancestors"] == "'none'"
+    sources = policy["script-src"].split()
+    assert "'unsafe-inline'" not in sources and "'unsafe-eval'" not in sources
+    assert all(s == "'self'" or s.startswith("'sha256-") for s in sources), sources
+    # Every inline script of the page is allowed by its hash, and no other.
+    inline = re.findall(r"<script>(.*?)</script>", response.get_data(as_text=True), re.S)
+    assert inline
+    assert len([s for s in sources if s.startswith("'sha256-")]) == len(inline)
+
+
+def test_the_docs_page_ignores_a_spec_url_in_its_query_string(client: FlaskClient) -> None:
+    html_page = client.get("/apidocs/?url=https://evil.example/spec.json").get_data(as_text=True)
+    assert "evil.example" not in html_page
+    script = re.findall(r"<script>(.*?)</script>", html_page, re.S)[0]
+    # Swagger UI 3.28 reads ?url= and ?configUrl= when it starts: the query goes first.
+    assert script.index("history.replaceState") < script.index("SwaggerUIBundle(")
+    assert 'url: "/openapi.json"' in script
+    assert "queryConfigEnabled: false" in script
+
+
+def test_in_a_browser_the_docs_page_loads_our_spec_and_never_a_foreign_one(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    from tests.live_server import live_server, seeded_app
+    from tests.test_reader_browser import CHROMIUM_ARGS, chromium_or_skip
+
+    executable = chromium_or_skip()
+    app = seeded_app(tmp_path_factory.mktemp("docs") / "content.db")
+    foreign = seeded_app(tmp_path_factory.mktemp("foreign") / "content.db")
+    with live_server(app) as ours, live_server(foreign) as theirs:
+        foreign_spec = f"{theirs.origin}/openapi.json"
+        with playwright_api.sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=str(executable), args=CHROMIUM_ARGS)
+            try:
+                page = browser.new_page()
+                requests: list[str] = []
+                problems: list[str] = []
+                page.on("request", lambda r: requests.append(r.url))
+                page.on("pageerror", lambda e: problems.append(str(e)))
+                page.on(
+                    "console",
+                    lambda m: problems.append(m.text) if m.type == "error" else None,
+                )
+                page.goto(f"{ours.origin}/apidocs/?url={foreign_spec}&configUrl={foreign_spec}")
+                page.wait_for_selector(".opblock-summary-operation-id", timeout=15_000)
+                title = page.locator(".info .title").inner_text()
+                assert title.startswith("Insight Fortnight content API")
+                assert page.url == f"{ours.origin}/apidocs/"
+            finally:
+                browser.close()
+    assert f"{ours.origin}/openapi.json" in requests
+    assert not [url for url in requests if url.startswith(theirs.origin)]
+    # The page works under its policy: nothing it needs was refused.
+    assert not [p for p in problems if "Content Security Policy" in p], problems
