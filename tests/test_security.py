@@ -73,7 +73,11 @@ def hostile_api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FlaskClien
             "published_at": "2024-06-19T08:00:00Z",
             "issue_id": issue.get_json()["data"]["id"],
             "sections": [
-                {"kind": "body", "heading": hostile("heading"), "paragraphs": [hostile("paragraph")]},
+                {
+                    "kind": "body",
+                    "heading": hostile("heading"),
+                    "paragraphs": [hostile("paragraph")],
+                },
                 {
                     "kind": "background",
                     "heading": hostile("background-heading"),
@@ -290,7 +294,8 @@ def test_a_draft_is_a_404_that_says_no_store_to_the_public(
 def test_the_docs_page_sends_a_policy_that_allows_only_its_own_code(client: FlaskClient) -> None:
     response = client.get("/apidocs/")
     policy = dict(
-        part.strip().split(" ", 1) for part in response.headers["Content-Security-Policy"].split(";")
+        part.strip().split(" ", 1)
+        for part in response.headers["Content-Security-Policy"].split(";")
     )
     assert policy["default-src"] == "'none'"
     assert policy["connect-src"] == "'self'"
