@@ -16,10 +16,12 @@ come from ``Host`` anyway (api.links).
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, urlsplit
 
-from flask import Flask, Response, current_app, request
+from flask import Flask, request
 from werkzeug.routing import IntegerConverter
 
 from .db import init_read_snapshots
@@ -79,59 +81,104 @@ def trusted_hosts(value: Any, public_base_url: str) -> list[str]:
 def request_line_length(environ: dict[str, Any]) -> int:
     """Bytes of `METHOD target HTTP/x` as the shortest encoding of this request sends them."""
     path = quote(environ.get("PATH_INFO", "").encode("latin-1"), safe=_TARGET_SAFE)
+    return _line_length(environ, len(path))
+
+
+def _line_length(environ: dict[str, Any], path_length: int) -> int:
     query = environ.get("QUERY_STRING", "")
-    target = len(path) + (len(query) + 1 if query else 0)
+    target = path_length + (len(query) + 1 if query else 0)
     method = environ.get("REQUEST_METHOD", "")
     return len(method) + 1 + target + 1 + len(environ.get("SERVER_PROTOCOL", "HTTP/1.1"))
 
 
-def _header_fields(environ: dict[str, Any]) -> list[tuple[str, str]]:
-    found = []
-    for key, value in environ.items():
-        if key.startswith("HTTP_"):
-            found.append((key[5:], str(value)))
-        elif key in ("CONTENT_TYPE", "CONTENT_LENGTH") and value:
-            found.append((key, str(value)))
-    return found
+@dataclass(frozen=True)
+class Limits:
+    request_line: int
+    header_field: int
+    headers: int
+    header_count: int
+    body: int | None
 
 
-def check_request_size() -> None:
-    """The app's own limits, checked before authentication or any route runs."""
-    config = current_app.config
-    environ = request.environ
-    limit = int(config["MAX_REQUEST_LINE"])
-    if request_line_length(environ) > limit:
-        raise UriTooLong(
-            f"The request line is longer than {limit} bytes; shorten the query "
-            "(a search is at most a few hundred characters)."
+def refusal(environ: dict[str, Any], limits: Limits) -> ApiError | None:
+    """What the app's own limits say of this request's head: None for almost every request,
+    at the cost of a few comparisons and one pass over the headers."""
+    # A byte takes at most three characters percent-encoded: quote only when that bound
+    # could be over the limit.
+    path = environ.get("PATH_INFO", "")
+    if (
+        _line_length(environ, 3 * len(path)) > limits.request_line
+        and request_line_length(environ) > limits.request_line
+    ):
+        return UriTooLong(
+            f"The request line is longer than {limits.request_line} bytes; shorten the"
+            " query (a search is at most a few hundred characters)."
         )
-    fields = _header_fields(environ)
-    if len(fields) > int(config["MAX_HEADER_COUNT"]):
-        raise HeadersTooLarge(f"More than {config['MAX_HEADER_COUNT']} header fields.")
-    field_limit = int(config["MAX_HEADER_FIELD_SIZE"])
-    sizes = [len(name) + 2 + len(value) for name, value in fields]
-    for (name, _), size in zip(fields, sizes, strict=True):
-        if size > field_limit:
-            header = name.replace("_", "-").title()
-            raise HeadersTooLarge(f"The {header} header is longer than {field_limit} bytes.")
-    if sum(sizes) > int(config["MAX_HEADERS_SIZE"]):
-        raise HeadersTooLarge(f"The headers are longer than {config['MAX_HEADERS_SIZE']} bytes.")
-    if request.method in BODY_METHODS:
-        declared = request.content_length
-        maximum = config["MAX_CONTENT_LENGTH"]
-        if declared is not None and maximum is not None and declared > int(maximum):
-            raise PayloadTooLarge(
-                f"The body is {declared} bytes; at most {maximum} are accepted.",
-                headers={"Connection": "close"},
-            )
+    # `HTTP_NAME` is as long as `Name: ` and a header field is `Name: value`.
+    sizes = [len(k) + len(v) - 3 for k, v in environ.items() if k[:5] == "HTTP_"]
+    if len(sizes) > limits.header_count:
+        return HeadersTooLarge(f"More than {limits.header_count} header fields.")
+    if sizes and max(sizes) > limits.header_field:
+        longest = max(sizes)
+        name = next(
+            k[5:] for k, v in environ.items() if k[:5] == "HTTP_" and len(k) + len(v) - 3 == longest
+        )
+        header = name.replace("_", "-").title()
+        return HeadersTooLarge(f"The {header} header is longer than {limits.header_field} bytes.")
+    if sum(sizes) > limits.headers:
+        return HeadersTooLarge(f"The headers are longer than {limits.headers} bytes.")
+    declared = str(environ.get("CONTENT_LENGTH") or "")
+    if (
+        declared.isdigit()
+        and limits.body is not None
+        and environ.get("REQUEST_METHOD") in BODY_METHODS
+        and int(declared) > limits.body
+    ):
+        return PayloadTooLarge(
+            f"The body is {int(declared)} bytes; at most {limits.body} are accepted.",
+            headers={"Connection": "close"},
+        )
+    return None
 
 
-def add_security_headers(response: Response) -> Response:
-    for name, value in SECURITY_HEADERS.items():
-        response.headers.setdefault(name, value)
-    # The WSGI server names itself; the app never adds a version.
-    response.headers.pop("Server", None)
-    return response
+REFUSED = "insight.refused"
+
+
+class Boundary:
+    """WSGI middleware in front of the app. It checks the request's head against the app's
+    limits (no Flask proxies, so the common case stays a few microseconds) and leaves the
+    verdict for `raise_refusal`, so the answer goes through the error handlers and CORS like
+    any other. It also puts the security headers on every answer, whoever made it (a
+    route, an error handler, a 304), where they are not set already (the reader page sets
+    its own). The app never sets `Server`; the WSGI server names itself, with no version
+    (granian: `server: granian`)."""
+
+    def __init__(self, app: Callable[..., Iterable[bytes]], limits: Limits) -> None:
+        self.app = app
+        self.limits = limits
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        refused = refusal(environ, self.limits)
+        if refused is not None:
+            environ[REFUSED] = refused
+
+        def start(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+            present = {name.lower() for name, _ in headers}
+            headers.extend(item for item in _SECURITY_ITEMS if item[0].lower() not in present)
+            return start_response(status, headers, exc_info)
+
+        return self.app(environ, start)
+
+
+_SECURITY_ITEMS = tuple(SECURITY_HEADERS.items())
+
+
+def raise_refusal() -> None:
+    """The first before_request hook: a refused head is answered before authentication or
+    any route runs."""
+    refused = request.environ.get(REFUSED)
+    if refused is not None:
+        raise refused
 
 
 def init_boundary(app: Flask) -> None:
@@ -140,7 +187,16 @@ def init_boundary(app: Flask) -> None:
     app.config["TRUSTED_HOSTS"] = trusted_hosts(
         app.config.get("TRUSTED_HOSTS"), str(app.config["PUBLIC_BASE_URL"])
     )
+    config = app.config
+    body = config["MAX_CONTENT_LENGTH"]
+    limits = Limits(
+        request_line=int(config["MAX_REQUEST_LINE"]),
+        header_field=int(config["MAX_HEADER_FIELD_SIZE"]),
+        headers=int(config["MAX_HEADERS_SIZE"]),
+        header_count=int(config["MAX_HEADER_COUNT"]),
+        body=int(body) if body is not None else None,
+    )
     app.url_map.converters["int"] = AsciiIntegerConverter
-    app.before_request(check_request_size)
-    app.after_request(add_security_headers)
+    app.before_request(raise_refusal)
+    app.wsgi_app = Boundary(app.wsgi_app, limits)  # type: ignore[method-assign]
     init_read_snapshots(app)
