@@ -59,6 +59,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     init_cors(app)
 
     register_error_handlers(app)
+    from .boundary import init_boundary
+
+    init_boundary(app)  # request limits, trusted hosts, security headers, read snapshots
     from .auth import authenticate_request
 
     app.before_request(authenticate_request)

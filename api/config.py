@@ -11,10 +11,22 @@ DEFAULTS: dict[str, object] = {
     "DATABASE_BUSY_TIMEOUT_MS": 5000,
     # Request bodies above this get 413 (editors' documents are far smaller).
     "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+    # The app's own limits on a request's head (api.boundary), far below what the server
+    # buffers: 414 above MAX_REQUEST_LINE bytes of `GET /path?query HTTP/1.1` (a search of
+    # 2,048 characters is up to 24 KB percent-encoded), 431 above the header limits.
+    "MAX_REQUEST_LINE": 32768,
+    "MAX_HEADER_FIELD_SIZE": 8190,
+    "MAX_HEADERS_SIZE": 32768,
+    "MAX_HEADER_COUNT": 64,
+    # Host names this API answers to (a JSON list or comma-separated; ".example.org" takes
+    # its subdomains); any other Host is a 400. Unset: PUBLIC_BASE_URL's host, localhost,
+    # 127.0.0.1 and ::1.
+    "TRUSTED_HOSTS": None,
     "PUBLIC_CACHE_CONTROL": "public, max-age=60, stale-while-revalidate=300",
     # Folder the `seed` command reads when given no path.
     "SEED_PATH": None,
-    # Proxies in front of the app whose X-Forwarded-* headers to trust (0: none).
+    # Proxies in front of the app whose X-Forwarded-* headers to trust (0: none). granian
+    # passes those headers through untouched and applies none of them itself.
     "TRUSTED_PROXIES": 0,
     "COMPRESS_MIN_SIZE": 500,
     # Writes per key (one editor's tool makes 60 a minute), and invalid keys per address.

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from flask import current_app
+from flask import Flask, current_app, g, has_request_context, request
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
@@ -47,7 +47,38 @@ def _file_identity(path: str) -> tuple[int, int] | None:
     return stat.st_dev, stat.st_ino
 
 
+READ_METHODS = frozenset({"GET", "HEAD"})
+
+
 def get_db() -> Database:
+    """The current thread's connection to the app's database; in a GET or HEAD request,
+    inside that request's read transaction (see `init_read_snapshots`)."""
+    db = _thread_connection()
+    if not db.conn.in_transaction and has_request_context() and request.method in READ_METHODS:
+        # Deferred: the snapshot is taken by the first SELECT and holds no lock a writer
+        # waits for (WAL); every later statement of this response sees the same version.
+        db.conn.execute("BEGIN DEFERRED")
+        g.read_snapshot = db
+    return db
+
+
+def _end_read_snapshot(error: BaseException | None = None) -> None:
+    db = g.pop("read_snapshot", None)
+    if db is not None and db.conn.in_transaction:
+        # Nothing was written in it: ending it either way only releases the snapshot.
+        if error is None:
+            db.conn.commit()
+        else:
+            db.conn.rollback()
+
+
+def init_read_snapshots(app: Flask) -> None:
+    """One response, one snapshot: a list's count, its page and what it embeds come from
+    the same version of the database even while an import commits between the statements."""
+    app.teardown_request(_end_read_snapshot)
+
+
+def _thread_connection() -> Database:
     """The current thread's connection to the app's database.
 
     A file restored from a backup or replaced by hand is a new file: the connection to
@@ -94,10 +125,13 @@ def write_transaction(db: Database) -> Iterator[Database]:
     with 'database is locked' when it tries to upgrade its lock.
 
     Re-entrant: inside a transaction already open on this connection it joins that one,
-    so a route can check a precondition and call the writer in one transaction."""
-    if db.conn.in_transaction:
+    so a route can check a precondition and call the writer in one transaction. A GET's
+    read transaction is not one to join: it ends first (its snapshot could be stale)."""
+    if db.conn.in_transaction and not _is_read_snapshot(db):
         yield db
         return
+    if db.conn.in_transaction:
+        _end_read_snapshot()
     db.execute("BEGIN IMMEDIATE")
     try:
         yield db
@@ -110,6 +144,10 @@ def write_transaction(db: Database) -> Iterator[Database]:
         except BaseException:
             db.rollback()
             raise
+
+
+def _is_read_snapshot(db: Database) -> bool:
+    return has_request_context() and g.get("read_snapshot") is db
 
 
 def ping(db: Database) -> bool:

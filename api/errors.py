@@ -12,6 +12,10 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 from .store.pagination import CursorError
 
 PROBLEM_MIMETYPE = "application/problem+json"
+# `instance` names the request, not its whole query: a 4,000-character cursor must not
+# make a 4 KB error body (nor echo back everything a client sent).
+MAX_INSTANCE_LENGTH = 512
+TRUNCATED = "..."
 
 log = logging.getLogger(__name__)
 
@@ -79,6 +83,14 @@ class PreconditionRequired(ApiError):
     title = "Precondition Required"
 
 
+def problem_instance() -> str:
+    """The request's path and query, cut to MAX_INSTANCE_LENGTH characters."""
+    instance = request.full_path.rstrip("?")
+    if len(instance) <= MAX_INSTANCE_LENGTH:
+        return instance
+    return instance[: MAX_INSTANCE_LENGTH - len(TRUNCATED)] + TRUNCATED
+
+
 def problem(
     status: int,
     title: str,
@@ -92,7 +104,7 @@ def problem(
         "title": title,
         "status": status,
         "detail": detail,
-        "instance": request.full_path.rstrip("?") if request else "",
+        "instance": problem_instance() if request else "",
     }
     if errors:
         body["errors"] = errors

@@ -2,12 +2,15 @@
 
 gunicorn's sync workers let a connection that sends nothing hold a worker for 30 s, and
 answer ``Connection: close``; these tests start the real command on a free loopback port
-over a temporary database and check that neither happens. Every wait is bounded.
+over a temporary database and check that neither happens. Every wait is bounded. Raw
+sockets then send what a hostile or broken client sends (oversized heads, a foreign Host,
+smuggling attempts) and check that the app's problem+json answers it.
 """
 
 from __future__ import annotations
 
 import http.client
+import json
 import os
 import re
 import shlex
@@ -148,3 +151,148 @@ def test_a_request_line_of_8_kb_reaches_the_app(server: Running) -> None:
         assert response.getheader("Content-Type") == "application/problem+json"
     finally:
         connection.close()
+
+
+# What a client meets at the boundary, through the real server -----------------------------------
+
+
+@dataclass
+class RawAnswer:
+    status: int
+    headers: dict[str, str]
+    body: bytes
+    closed: bool  # the server closed the connection after answering
+
+
+def raw_exchange(server: Running, request: bytes, *, timeout: float = 3.0) -> RawAnswer:
+    """Send bytes as they are (no client library tidies them up) and read one answer."""
+    with socket.create_connection(("127.0.0.1", server.port), timeout=timeout) as sock:
+        sock.sendall(request)
+        data = b""
+        closed = False
+        while b"\r\n\r\n" not in data:
+            chunk = sock.recv(65536)
+            if not chunk:
+                closed = True
+                break
+            data += chunk
+        head, _, body = data.partition(b"\r\n\r\n")
+        lines = head.decode("latin-1").split("\r\n")
+        status = int(lines[0].split(" ")[1])
+        headers = {}
+        for line in lines[1:]:
+            name, _, value = line.partition(":")
+            headers[name.strip().lower()] = value.strip()
+        length = int(headers.get("content-length", "0"))
+        while len(body) < length and not closed:
+            chunk = sock.recv(65536)
+            if not chunk:
+                closed = True
+                break
+            body += chunk
+        if not closed:
+            sock.settimeout(1.0)
+            try:
+                closed = sock.recv(1) == b""
+            except TimeoutError:
+                closed = False
+    return RawAnswer(status, headers, body, closed)
+
+
+def get_request(target: bytes, *extra: bytes, host: bytes = b"127.0.0.1") -> bytes:
+    lines = [b"GET " + target + b" HTTP/1.1", b"Host: " + host, *extra, b"Connection: close"]
+    return b"\r\n".join(lines) + b"\r\n\r\n"
+
+
+def assert_app_problem(answer: RawAnswer, status: int) -> dict[str, object]:
+    """The app's problem+json, readable by a browser on any origin (CORS)."""
+    assert answer.status == status, (answer.status, answer.body[:300])
+    assert answer.headers.get("content-type") == "application/problem+json", answer.headers
+    assert answer.headers.get("access-control-allow-origin") == "*"
+    assert answer.headers.get("x-content-type-options") == "nosniff"
+    assert answer.headers.get("cache-control") == "no-store"
+    body = json.loads(answer.body)
+    assert body["status"] == status
+    return body
+
+
+def test_a_request_line_over_the_limit_is_the_apps_414_problem(server: Running) -> None:
+    answer = raw_exchange(server, get_request(b"/v1/search?q=" + b"a" * 40_000))
+    body = assert_app_problem(answer, 414)
+    assert len(str(body["instance"])) <= 512
+
+
+def test_a_header_over_the_limit_is_the_apps_431_problem(server: Running) -> None:
+    answer = raw_exchange(server, get_request(b"/v1/articles", b"Cookie: " + b"a" * 9_000))
+    body = assert_app_problem(answer, 431)
+    assert "Cookie" in str(body["detail"])
+
+
+def test_many_headers_are_the_apps_431_problem(server: Running) -> None:
+    headers = [b"X-Header-%d: v" % i for i in range(80)]  # over the app's 64, under granian's 100
+    assert_app_problem(raw_exchange(server, get_request(b"/v1/articles", *headers)), 431)
+
+
+def test_an_untrusted_host_is_a_400_problem(server: Running) -> None:
+    answer = raw_exchange(server, get_request(b"/v1/articles?limit=1", host=b"evil.example"))
+    assert_app_problem(answer, 400)
+    assert b"evil" not in answer.headers.get("link", "").encode()
+    trusted = raw_exchange(server, get_request(b"/v1/articles?limit=1", host=b"localhost:5000"))
+    assert trusted.status == 200
+    # Forwarded headers change nothing unless FLASK_TRUSTED_PROXIES says so (granian passes
+    # them through untouched): the links still start with the configured base URL.
+    forwarded = raw_exchange(
+        server,
+        get_request(
+            b"/v1/articles?limit=1",
+            b"X-Forwarded-Host: evil.example",
+            b"X-Forwarded-Proto: https",
+        ),
+    )
+    assert forwarded.status == 200
+    assert b"evil" not in forwarded.body
+    assert json.loads(forwarded.body)["links"]["self"].startswith("http://127.0.0.1:5000/")
+
+
+def test_transfer_encoding_with_content_length_reaches_the_app_and_closes(server: Running) -> None:
+    # granian (hyper) reads the body by Transfer-Encoding alone, as RFC 9112 allows, and
+    # closes the connection after the answer, as it requires: no request can be smuggled.
+    request = (
+        b"POST /v1/articles HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+        b"Content-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"
+    )
+    answer = raw_exchange(server, request)
+    assert_app_problem(answer, 401)
+    assert answer.closed
+
+
+def test_every_answer_has_the_security_headers_and_no_server_version(server: Running) -> None:
+    first = raw_exchange(server, get_request(b"/v1/articles?limit=1"))
+    etag = first.headers["etag"].encode()
+    cached = raw_exchange(server, get_request(b"/v1/articles?limit=1", b"If-None-Match: " + etag))
+    missing = raw_exchange(server, get_request(b"/v1/nothing-here"))
+    assert (first.status, cached.status, missing.status) == (200, 304, 404)
+    for answer in (first, cached, missing):
+        assert answer.headers.get("x-content-type-options") == "nosniff"
+        assert answer.headers.get("referrer-policy") == "no-referrer"
+        assert not re.search(r"\d", answer.headers.get("server", "")), answer.headers
+    assert missing.headers["cache-control"] == "no-store"
+
+
+# Refused by granian itself before the app sees them: an empty body, no CORS. Nothing in
+# granian 2.8's options changes that (hyper parses the head), so these stay known gaps;
+# strict xfail makes a server that fixes them show up here.
+SERVER_REFUSALS = {
+    "content-length-abc": b"POST /v1/articles HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+    b"Content-Length: abc\r\nConnection: close\r\n\r\n",
+    "raw-non-ascii-byte": get_request(b"/v1/articles?q=caf\xe9"),
+    "101-headers": get_request(b"/v1/articles", *[b"X-H-%d: v" % i for i in range(101)]),
+}
+
+
+@pytest.mark.xfail(strict=True, reason="granian 2.8 answers these itself, empty-bodied")
+@pytest.mark.parametrize("name", sorted(SERVER_REFUSALS))
+def test_what_granian_refuses_itself_is_not_yet_a_problem(server: Running, name: str) -> None:
+    answer = raw_exchange(server, SERVER_REFUSALS[name])
+    assert 400 <= answer.status < 500
+    assert answer.headers.get("content-type") == "application/problem+json"

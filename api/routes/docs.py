@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import re
 from pathlib import Path
 
 from flasgger import Swagger
@@ -44,6 +47,42 @@ JOIN_HEADER_VALUES = """{responseInterceptor: function (response) {
 }}"""
 
 
+_INLINE = re.compile(r"<(script|style)>(.*?)</\1>", re.S)
+
+
+def _hash_source(text: str) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode()).digest()).decode() + "'"
+
+
+def docs_content_security_policy(page: str) -> str:
+    """Swagger UI's files from this origin, the page's own inline blocks by their hashes,
+    and requests (the spec, "Try it out") to this origin only: a foreign spec cannot load,
+    and markup smuggled into a rendered description cannot run a script."""
+    hashes: dict[str, list[str]] = {"script": [], "style": []}
+    for tag, body in _INLINE.findall(page):
+        hashes[tag].append(_hash_source(body))
+    directives = {
+        "default-src": "'none'",
+        "script-src": " ".join(["'self'", *hashes["script"]]),
+        # Swagger UI sets style attributes as it renders; they cannot be hashed.
+        "style-src": "'self' 'unsafe-inline'",
+        "img-src": "'self' data:",
+        "font-src": "'self' data:",
+        "connect-src": "'self'",
+        "base-uri": "'none'",
+        "form-action": "'none'",
+        "frame-ancestors": "'none'",
+    }
+    return "; ".join(f"{name} {value}" for name, value in directives.items())
+
+
+def _docs_page_policy(response: Response) -> Response:
+    if request.endpoint == "flasgger.apidocs" and response.status_code == 200:
+        page = response.get_data(as_text=True)
+        response.headers["Content-Security-Policy"] = docs_content_security_policy(page)
+    return response
+
+
 def _conditional_spec(response: Response) -> Response:
     """flasgger's /openapi.json gets what every GET here has: a strong ETag and a 304."""
     if request.endpoint == "flasgger.openapi" and response.status_code == 200:
@@ -59,6 +98,7 @@ def init_app(app: Flask) -> None:
     app.extensions["openapi_yaml"] = Path(app.config["OPENAPI_PATH"]).read_bytes()
     app.register_blueprint(bp)
     app.after_request(_conditional_spec)
+    app.after_request(_docs_page_policy)
     # Served unchanged: the file is the contract, so no view docstring may leak in
     # (rule_filter rejects every route) and Swagger UI needs "openapi" set, or the
     # spec carries both swagger 2.0 and openapi keys and the UI refuses it.

@@ -10,6 +10,7 @@ from .common import (
     Body,
     BodyInstant,
     DetailArgs,
+    HumanText,
     Instant,
     LinkedText,
     ListArgs,
@@ -32,7 +33,7 @@ ARTICLE_INCLUDES = ("sections", "glossary", "questions", "sources", "issue")
 
 
 class ItemSchema(Schema):
-    label = fields.String()
+    label = HumanText()
     text = LinkedText()
 
 
@@ -46,7 +47,7 @@ class SectionSchema(Schema):
     kind = fields.String()
     position = fields.Integer()
     number = fields.Integer(allow_none=True)
-    heading = fields.String()
+    heading = HumanText()
     anchor = fields.String()
     paragraphs = fields.List(LinkedText())
     items = fields.List(fields.Nested(ItemSchema))
@@ -61,7 +62,7 @@ class SectionSchema(Schema):
 class ArticleSchema(WebLinked):
     id = fields.Integer()
     slug = fields.String()
-    title = fields.String()
+    title = HumanText()
     lede = LinkedText()
     issue_id = fields.Integer(allow_none=True)
     published_at = fields.String(allow_none=True)

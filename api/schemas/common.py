@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
+from html import escape
 from typing import Any
 
 from flask import g
 from marshmallow import RAISE, Schema, ValidationError, fields, post_dump, validate
 from werkzeug.datastructures import MultiDict
 
+from ..importer.render import markdown_escape
 from ..links import resolve_term_links
 from ..timefmt import parse_instant, to_rfc3339
 
@@ -92,15 +94,41 @@ class Ref(fields.String):
 # Response building blocks -------------------------------------------------------------------
 
 
+# The one rule for human text (openapi.yaml, "Text formats"): every field that holds words
+# an editor wrote follows `format=`. text (the default, and on operations without `format`)
+# is the text as written; html is HTML text content, `<`, `>` and `&` escaped, with no markup
+# but ours (glossary `<dfn>`/`<a>`); markdown is the text with Markdown's syntax escaped.
+# Identifiers, slugs, URLs, domains, kinds and dates are never human text: always as stored.
+
+
+def requested_format() -> str:
+    return str(getattr(g, "query_args", {}).get("format", "text"))
+
+
 class LinkedText(fields.String):
-    """Human text in the requested format; glossary marks in HTML and Markdown become
-    links to the website, as configured (api.links)."""
+    """Human text rendered in all three formats at write time (the store picks the
+    column); glossary marks in HTML and Markdown become links to the website, as
+    configured (api.links)."""
 
     def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> Any:
         if value is None:
             return None
-        fmt = getattr(g, "query_args", {}).get("format", "text")
-        return resolve_term_links(value, fmt)
+        return resolve_term_links(value, requested_format())
+
+
+class HumanText(fields.String):
+    """Human text stored only as written (a title, a heading, a label, a term, its
+    definition, a question): escaped into the requested format as it is served."""
+
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> Any:
+        if value is None:
+            return None
+        fmt = requested_format()
+        if fmt == "html":
+            return escape(str(value), quote=False)
+        if fmt == "markdown":
+            return markdown_escape(str(value))
+        return str(value)
 
 
 class WebLinked(Schema):

@@ -3,7 +3,17 @@ from __future__ import annotations
 from marshmallow import fields, validate
 
 from .. import links
-from .common import Body, DetailArgs, ListArgs, Ref, SortOrder, WebLinked, fields_arg, text_field
+from .common import (
+    Body,
+    DetailArgs,
+    HumanText,
+    ListArgs,
+    Ref,
+    SortOrder,
+    WebLinked,
+    fields_arg,
+    text_field,
+)
 
 
 class ArticleTermSchema(WebLinked):
@@ -11,8 +21,8 @@ class ArticleTermSchema(WebLinked):
 
     id = fields.Integer()
     slug = fields.String()
-    term = fields.String()
-    definition = fields.String()
+    term = HumanText()
+    definition = HumanText()
     url = fields.Function(lambda t: links.term_url(t["slug"]))
     web_url = fields.Function(links.term_web_url)
 
@@ -22,10 +32,10 @@ class TermUseSchema(WebLinked):
 
     id = fields.Integer()
     slug = fields.String()
-    title = fields.String()
+    title = HumanText()
     url = fields.Function(lambda a: links.article_url(a["slug"]))
     web_url = fields.Function(links.article_web_url)
-    definition = fields.String()
+    definition = HumanText()
 
 
 class TermSchema(ArticleTermSchema):

@@ -10,6 +10,7 @@ from .articles import ArticleSchema
 from .common import (
     Body,
     DetailArgs,
+    HumanText,
     ListArgs,
     SortOrder,
     WebLinked,
@@ -25,7 +26,7 @@ class IssueSchema(WebLinked):
     id = fields.Integer()
     number = fields.Integer()
     slug = fields.String()
-    title = fields.String()
+    title = HumanText()
     published_on = fields.String(allow_none=True)
     status = fields.String()
     article_count = fields.Integer()

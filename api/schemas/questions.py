@@ -2,14 +2,14 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from .common import DetailArgs, ListArgs, Ref, fields_arg, issue_ref
+from .common import DetailArgs, HumanText, ListArgs, Ref, fields_arg, issue_ref
 
 
 class QuestionSchema(Schema):
     id = fields.Integer()
     article_id = fields.Integer()
     position = fields.Integer()
-    text = fields.String()
+    text = HumanText()
     kinds = fields.List(fields.String())
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from ..store.search import TYPES
-from .common import CommaList, ListArgs, issue_ref
+from .common import CommaList, HumanText, ListArgs, issue_ref
 
 # 2 KB of UTF-8 is at most 2,048 characters: a pasted paragraph is searched, not refused.
 MAX_QUERY_LENGTH = 2048
@@ -13,8 +13,8 @@ class SearchHitSchema(Schema):
     type = fields.String()
     id = fields.Integer()
     url = fields.String()
-    title = fields.String()
-    snippet = fields.String()
+    title = HumanText()
+    snippet = fields.String()  # HTML always: escaped text, matches in <mark>
 
 
 class SearchArgs(ListArgs):

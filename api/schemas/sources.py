@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from .common import DetailArgs, ListArgs, Ref, fields_arg
+from .common import DetailArgs, HumanText, ListArgs, Ref, fields_arg
 
 
 class SourceSchema(Schema):
@@ -11,7 +11,7 @@ class SourceSchema(Schema):
     position = fields.Integer()
     url = fields.String()
     domain = fields.String()
-    publisher = fields.String(allow_none=True)
+    publisher = HumanText(allow_none=True)
     published_on = fields.String(allow_none=True)
 
 

@@ -819,7 +819,7 @@ export interface components {
             number: number;
             /** @description URL slug; stable once published. */
             slug: string;
-            /** @description Title of the edition. */
+            /** @description Title of the edition. Human text: in the requested `format` (see Text formats); plain text where there is none. */
             title: string;
             /**
              * Format: date
@@ -896,7 +896,7 @@ export interface components {
             number: number;
             /** @description URL slug; stable once published. */
             slug: string;
-            /** @description Title of the edition. */
+            /** @description Title of the edition. Human text: in the requested `format` (see Text formats); plain text where there is none. */
             title: string;
             /**
              * Format: date
@@ -959,9 +959,9 @@ export interface components {
             id: number;
             /** @description URL slug, e.g. for your own routes; stable once published. */
             slug: string;
-            /** @description Headline. */
+            /** @description Headline. Human text: in the requested `format` (see Text formats); plain text where there is none. */
             title: string;
-            /** @description Opening paragraph, in the requested `format` (plain text by default). */
+            /** @description Opening paragraph, in the requested `format` (plain text by default). Human text: in the requested `format` (see Text formats); plain text where there is none. */
             lede: string;
             /**
              * Format: int64
@@ -1023,7 +1023,7 @@ export interface components {
                 number: number;
                 /** @description URL slug; stable once published. */
                 slug: string;
-                /** @description Title of the edition. */
+                /** @description Title of the edition. Human text: in the requested `format` (see Text formats); plain text where there is none. */
                 title: string;
                 /**
                  * Format: date
@@ -1171,9 +1171,9 @@ export interface components {
             id: number;
             /** @description URL slug, e.g. for your own routes; stable once published. */
             slug: string;
-            /** @description Headline. */
+            /** @description Headline. Human text: in the requested `format` (see Text formats); plain text where there is none. */
             title: string;
-            /** @description Opening paragraph, in the requested `format` (plain text by default). */
+            /** @description Opening paragraph, in the requested `format` (plain text by default). Human text: in the requested `format` (see Text formats); plain text where there is none. */
             lede: string;
             /**
              * Format: int64
@@ -1354,7 +1354,7 @@ export interface components {
             number: number;
             /** @description URL slug; stable once published. */
             slug: string;
-            /** @description Title of the edition. */
+            /** @description Title of the edition. Human text: in the requested `format` (see Text formats); plain text where there is none. */
             title: string;
             /**
              * Format: date
@@ -1417,9 +1417,9 @@ export interface components {
          *     }
          */
         SectionItem: {
-            /** @description The label before the colon. */
+            /** @description The label before the colon. Human text: in the requested `format` (see Text formats); plain text where there is none. */
             label: string;
-            /** @description The text after the colon, in the requested `format`. */
+            /** @description The text after the colon, in the requested `format`. Human text: in the requested `format` (see Text formats); plain text where there is none. */
             text: string;
         };
         /**
@@ -1441,9 +1441,9 @@ export interface components {
             id: number;
             /** @description URL slug of the term. */
             slug: string;
-            /** @description The term as written. */
+            /** @description The term as written. Human text: in the requested `format` (see Text formats); plain text where there is none. */
             term: string;
-            /** @description Canonical definition (each article may word its own; see `articles`). */
+            /** @description Canonical definition (each article may word its own; see `articles`). Human text: in the requested `format` (see Text formats); plain text where there is none. */
             definition: string;
             /** @description Number of published articles that use the term. */
             article_count: number;
@@ -1523,7 +1523,7 @@ export interface components {
             id: number;
             /** @description Article slug. */
             slug: string;
-            /** @description Article headline. */
+            /** @description Article headline. Human text: in the requested `format` (see Text formats); plain text where there is none. */
             title: string;
             /**
              * Format: uri
@@ -1535,7 +1535,7 @@ export interface components {
              * @description Its page on the website, from the `FLASK_WEB_URL_ARTICLE` template (placeholders `{slug}`, `{id}`, `{issue}` (the issue's slug), `{issue_number}`). Absent when no template is configured.
              */
             web_url?: string;
-            /** @description The definition as this article gives it. */
+            /** @description The definition as this article gives it. Human text: in the requested `format` (see Text formats); plain text where there is none. */
             definition: string;
         };
         /**
@@ -1556,9 +1556,9 @@ export interface components {
             id: number;
             /** @description URL slug of the term. */
             slug: string;
-            /** @description The term as written. */
+            /** @description The term as written. Human text: in the requested `format` (see Text formats); plain text where there is none. */
             term: string;
-            /** @description The definition as this article gives it. */
+            /** @description The definition as this article gives it. Human text: in the requested `format` (see Text formats); plain text where there is none. */
             definition: string;
             /**
              * Format: uri
@@ -1597,9 +1597,9 @@ export interface components {
             article_id: number;
             /** @description 1-based order within the article. */
             position: number;
-            /** @description The question. */
+            /** @description The question. Human text: in the requested `format` (see Text formats); plain text where there is none. */
             text: string;
-            /** @description What the question is meant for, from the block's name: `Debate/Essay Questions` gives `["debate", "essay"]`. */
+            /** @description What the question is meant for, from the block's name: `Debate/Essay Questions` gives `["debate", "essay"]`. Identifiers, not human text: the same in every `format`. */
             kinds: string[];
         };
         /**
@@ -1634,7 +1634,7 @@ export interface components {
             url: string;
             /** @description Domain of the URL, e.g. `nytimes.com`; filter with `/v1/sources?domain=`. */
             domain: string;
-            /** @description Publisher's name when known, else null. */
+            /** @description Publisher's name when known, else null. Human text: in the requested `format` (see Text formats); plain text where there is none. */
             publisher: string | null;
             /**
              * Format: date
@@ -2240,11 +2240,11 @@ export interface components {
             kind: "body";
             /** @description 1-based position across the whole article (body sections first, then background subsections). `/v1/articles/{ref}/sections/{position}` addresses it. */
             position: number;
-            /** @description Section heading as written. */
+            /** @description Section heading as written. Human text: in the requested `format` (see Text formats); plain text where there is none. */
             heading: string;
             /** @description Stable slug of the heading, unique within the article: use it for deep links (`#details-of-the-pact`) and in `/v1/articles/{ref}/sections/{anchor}`. */
             anchor: string;
-            /** @description The paragraphs in order, in the requested `format`. */
+            /** @description The paragraphs in order, in the requested `format`. Human text: in the requested `format` (see Text formats); plain text where there is none. */
             paragraphs: string[];
         };
         /**
@@ -2293,7 +2293,7 @@ export interface components {
             position: number;
             /** @description The subsection's number as printed (`1. Historical Context` → 1). */
             number: number;
-            /** @description Section heading as written. */
+            /** @description Section heading as written. Human text: in the requested `format` (see Text formats); plain text where there is none. */
             heading: string;
             /** @description Stable slug of the heading, unique within the article: use it for deep links (`#details-of-the-pact`) and in `/v1/articles/{ref}/sections/{anchor}`. */
             anchor: string;
@@ -2796,7 +2796,7 @@ export interface components {
             id: number;
             /** @description The item's API URL: `/v1/articles/{slug}`, `/v1/articles/{slug}/sections/{anchor}`, `/v1/glossary/{slug}` or `/v1/questions/{id}`. */
             url: string;
-            /** @description Plain text: the article's title, the section's heading, the term, or (for a question) its article's title. */
+            /** @description Plain text: the article's title, the section's heading, the term, or (for a question) its article's title. Human text: in the requested `format` (see Text formats); plain text where there is none. */
             title: string;
             /** @description HTML, safe to insert: an excerpt around the match with the matched words in `<mark>`, all other text escaped. */
             snippet: string;
@@ -2849,7 +2849,7 @@ export interface components {
             };
             content?: never;
         };
-        /** @description Bad Request: an unknown query parameter, an unknown name in `fields`/`include`/`sort`, or a bad value. `errors` names each offending parameter. */
+        /** @description Bad Request: an unknown query parameter, an unknown name in `fields`/`include`/`sort`, or a bad value. `errors` names each offending parameter. Also the answer to a `Host` header this API does not serve (`FLASK_TRUSTED_HOSTS`), before anything else is looked at. */
         BadRequest: {
             headers: {
                 [name: string]: unknown;
@@ -2982,7 +2982,7 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description Content Too Large: the body is over the server's limit (`FLASK_MAX_CONTENT_LENGTH`). */
+        /** @description Content Too Large: the body is over the server's limit (`FLASK_MAX_CONTENT_LENGTH`). A declared `Content-Length` over the limit is refused before the body is read or the key checked, and the connection is closed. */
         PayloadTooLarge: {
             headers: {
                 [name: string]: unknown;
@@ -3095,13 +3095,67 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
+        /** @description URI Too Long: the request line (`GET /path?query HTTP/1.1`) is over the API's limit, 32,768 bytes by default (`FLASK_MAX_REQUEST_LINE`): room for a 2,048-character search in any script, percent-encoded. */
+        UriTooLong: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "about:blank",
+                 *       "title": "URI Too Long",
+                 *       "status": 414,
+                 *       "detail": "The request line is longer than 32768 bytes; shorten the query (a search is at most a few hundred characters).",
+                 *       "instance": "/v1/search?q=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa..."
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description Request Header Fields Too Large: a header field over 8,190 bytes (`FLASK_MAX_HEADER_FIELD_SIZE`), headers over 32,768 bytes in all (`FLASK_MAX_HEADERS_SIZE`), or more than 64 of them (`FLASK_MAX_HEADER_COUNT`). */
+        RequestHeaderFieldsTooLarge: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "about:blank",
+                 *       "title": "Request Header Fields Too Large",
+                 *       "status": 431,
+                 *       "detail": "The Cookie header is longer than 8190 bytes.",
+                 *       "instance": "/v1/articles"
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description Internal Server Error: a fault of ours, logged on the server. The body never carries a stack trace, SQL or any other detail of the code; retrying later may work. */
+        InternalServerError: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "about:blank",
+                 *       "title": "Internal Server Error",
+                 *       "status": 500,
+                 *       "detail": "The server could not answer this request.",
+                 *       "instance": "/v1/articles"
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
     };
     parameters: {
         /** @description Page size: how many items to return (1–100). Example: `20`. */
         Limit: number;
         /** @description Opaque position from `meta.next_cursor` of the previous page. Do not build or parse it, and keep the other parameters as they were. Easiest: follow `links.next`. A cursor that cannot be read is a 400. (No example here: Swagger UI would send it with every "Try it out".) */
         Cursor: string;
-        /** @description How text comes back (`lede`, section `paragraphs` and item `text`). `text`: plain text. `html`: HTML built and escaped by the API, safe to insert as HTML, with Key Terms marked where they occur: `<a class="glossary-term" href="…" data-term="cold-war"><dfn>Cold War</dfn></a>` with the term's `web_url` when the term URL template is configured, else `<dfn data-term="cold-war">Cold War</dfn>`. `markdown`: Markdown, with `[Cold War](…)` links to the term's `web_url` when configured, else the plain words. Example: `html`. */
+        /** @description How every human-text field comes back (see Text formats): `text` as written; `html` escaped HTML text content, safe to insert as HTML, with Key Terms marked in `lede`, `paragraphs` and item `text` (`<a class="glossary-term" href="…" data-term="cold-war"><dfn>Cold War</dfn></a>` with the term's `web_url` when the term URL template is configured, else `<dfn data-term="cold-war">Cold War</dfn>`); `markdown` escaped Markdown, with `[Cold War](…)` links to the term's `web_url` when configured, else the plain words. Example: `html`. */
         Format: "text" | "html" | "markdown";
         /** @description The `ETag` of the copy you have. If it is still current the answer is `304 Not Modified` with no body: keep using your copy. Leave it empty in "Try it out" to get the whole answer. */
         IfNoneMatch: string;
@@ -3274,6 +3328,9 @@ export interface operations {
             304: components["responses"]["NotModified"];
             400: components["responses"]["BadRequest"];
             405: components["responses"]["MethodNotAllowed"];
+            414: components["responses"]["UriTooLong"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            500: components["responses"]["InternalServerError"];
         };
     };
     getApiIndex: {
@@ -3304,7 +3361,10 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             405: components["responses"]["MethodNotAllowed"];
+            414: components["responses"]["UriTooLong"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            500: components["responses"]["InternalServerError"];
         };
     };
     getHealth: {
@@ -3330,7 +3390,11 @@ export interface operations {
                     "application/json": components["schemas"]["Health"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             405: components["responses"]["MethodNotAllowed"];
+            414: components["responses"]["UriTooLong"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            500: components["responses"]["InternalServerError"];
             503: components["responses"]["ServiceUnavailable"];
         };
     };
@@ -3374,7 +3438,10 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             405: components["responses"]["MethodNotAllowed"];
+            414: components["responses"]["UriTooLong"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            500: components["responses"]["InternalServerError"];
         };
     };
     createIssue: {
@@ -3421,10 +3488,13 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
             415: components["responses"]["UnsupportedMediaType"];
             421: components["responses"]["MisdirectedRequest"];
             422: components["responses"]["InvalidBody"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            500: components["responses"]["InternalServerError"];
         };
     };
     getLatestIssue: {
@@ -3460,13 +3530,16 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             405: components["responses"]["MethodNotAllowed"];
+            414: components["responses"]["UriTooLong"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            500: components["responses"]["InternalServerError"];
         };
     };
     getLatestIssueBundle: {
         parameters: {
             query?: {
-                /** @description How text comes back (`lede`, section `paragraphs` and item `text`). `text`: plain text. `html`: HTML built and escaped by the API, safe to insert as HTML, with Key Terms marked where they occur: `<a class="glossary-term" href="…" data-term="cold-war"><dfn>Cold War</dfn></a>` with the term's `web_url` when the term URL template is configured, else `<dfn data-term="cold-war">Cold War</dfn>`. `markdown`: Markdown, with `[Cold War](…)` links to the term's `web_url` when configured, else the plain words. Example: `html`. */
+                /** @description How every human-text field comes back (see Text formats): `text` as written; `html` escaped HTML text content, safe to insert as HTML, with Key Terms marked in `lede`, `paragraphs` and item `text` (`<a class="glossary-term" href="…" data-term="cold-war"><dfn>Cold War</dfn></a>` with the term's `web_url` when the term URL template is configured, else `<dfn data-term="cold-war">Cold War</dfn>`); `markdown` escaped Markdown, with `[Cold War](…)` links to the term's `web_url` when configured, else the plain words. Example: `html`. */
                 format?: components["parameters"]["Format"];
             };
             header?: {
@@ -3496,7 +3569,10 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             405: components["responses"]["MethodNotAllowed"];
+            414: components["responses"]["UriTooLong"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            500: components["responses"]["InternalServerError"];
         };
     };
     getIssue: {
@@ -3535,7 +3611,10 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             405: components["responses"]["MethodNotAllowed"];
+            414: components["responses"]["UriTooLong"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            500: components["responses"]["InternalServerError"];
         };
     };
     replaceIssue: {
@@ -3582,11 +3661,14 @@ export interface operations {
             409: components["responses"]["Conflict"];
             412: components["responses"]["PreconditionFailed"];
             413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
             415: components["responses"]["UnsupportedMediaType"];
             421: components["responses"]["MisdirectedRequest"];
             422: components["responses"]["InvalidBody"];
             428: components["responses"]["PreconditionRequired"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            500: components["responses"]["InternalServerError"];
         };
     };
     deleteIssue: {
@@ -3605,14 +3687,18 @@ export interface operations {
         requestBody?: never;
         responses: {
             204: components["responses"]["Deleted"];
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             412: components["responses"]["PreconditionFailed"];
+            414: components["responses"]["UriTooLong"];
             421: components["responses"]["MisdirectedRequest"];
             428: components["responses"]["PreconditionRequired"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            500: components["responses"]["InternalServerError"];
         };
     };
     updateIssue: {
@@ -3660,17 +3746,20 @@ export interface operations {
             409: components["responses"]["Conflict"];
             412: components["responses"]["PreconditionFailed"];
             413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
             415: components["responses"]["UnsupportedMediaType"];
             421: components["responses"]["MisdirectedRequest"];
             422: components["responses"]["InvalidBody"];
             428: components["responses"]["PreconditionRequired"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            500: components["responses"]["InternalServerError"];
         };
     };
     getIssueBundle: {
         parameters: {
             query?: {
-                /** @description How text comes back (`lede`, section `paragraphs` and item `text`). `text`: plain text. `html`: HTML built and escaped by the API, safe to insert as HTML, with Key Terms marked where they occur: `<a class="glossary-term" href="…" data-term="cold-war"><dfn>Cold War</dfn></a>` with the term's `web_url` when the term URL template is configured, else `<dfn data-term="cold-war">Cold War</dfn>`. `markdown`: Markdown, with `[Cold War](…)` links to the term's `web_url` when configured, else the plain words. Example: `html`. */
+                /** @description How every human-text field comes back (see Text formats): `text` as written; `html` escaped HTML text content, safe to insert as HTML, with Key Terms marked in `lede`, `paragraphs` and item `text` (`<a class="glossary-term" href="…" data-term="cold-war"><dfn>Cold War</dfn></a>` with the term's `web_url` when the term URL template is configured, else `<dfn data-term="cold-war">Cold War</dfn>`); `markdown` escaped Markdown, with `[Cold War](…)` links to the term's `web_url` when configured, else the plain words. Example: `html`. */
                 format?: components["parameters"]["Format"];
             };
             header?: {
@@ -3703,7 +3792,10 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             405: components["responses"]["MethodNotAllowed"];
+            414: components["responses"]["UriTooLong"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            500: components["responses"]["InternalServerError"];
         };
     };
     listArticles: {
@@ -3717,7 +3809,7 @@ export interface operations {
                 fields?: components["parameters"]["ArticleFields"];
                 /** @description Embed related content in each article, saving round trips: `sections` (all sections in order), `glossary` (the article's Key Terms), `questions`, `sources`, `issue` (the issue, or null). Allowed: `sections`, `glossary`, `questions`, `sources`, `issue`. An unknown name is a 400 that lists the allowed ones. On the wire the names are comma-separated (`include=sections,glossary`); repeating the parameter (`include=sections&include=glossary`) means the same. */
                 include?: components["parameters"]["ArticleInclude"];
-                /** @description How text comes back (`lede`, section `paragraphs` and item `text`). `text`: plain text. `html`: HTML built and escaped by the API, safe to insert as HTML, with Key Terms marked where they occur: `<a class="glossary-term" href="…" data-term="cold-war"><dfn>Cold War</dfn></a>` with the term's `web_url` when the term URL template is configured, else `<dfn data-term="cold-war">Cold War</dfn>`. `markdown`: Markdown, with `[Cold War](…)` links to the term's `web_url` when configured, else the plain words. Example: `html`. */
+                /** @description How every human-text field comes back (see Text formats): `text` as written; `html` escaped HTML text content, safe to insert as HTML, with Key Terms marked in `lede`, `paragraphs` and item `text` (`<a class="glossary-term" href="…" data-term="cold-war"><dfn>Cold War</dfn></a>` with the term's `web_url` when the term URL template is configured, else `<dfn data-term="cold-war">Cold War</dfn>`); `markdown` escaped Markdown, with `[Cold War](…)` links to the term's `web_url` when configured, else the plain words. Example: `html`. */
                 format?: components["parameters"]["Format"];
                 /** @description Order of the list: one or more of `published_at`, `title`, `updated_at`, each with `-` in front for descending (e.g. `-published_at,title`). Default: `-published_at`. Ties are broken by id, so paging is stable. A cursor only works with the sort it was made for. On the wire the names are comma-separated (`sort=-published_at,title`); repeating the parameter (`sort=-published_at&sort=title`) means the same. */
                 sort?: components["parameters"]["ArticleSort"];
@@ -3762,7 +3854,10 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             405: components["responses"]["MethodNotAllowed"];
+            414: components["responses"]["UriTooLong"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            500: components["responses"]["InternalServerError"];
         };
     };
     createArticle: {
@@ -3833,10 +3928,13 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
             415: components["responses"]["UnsupportedMediaType"];
             421: components["responses"]["MisdirectedRequest"];
             422: components["responses"]["InvalidBody"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            500: components["responses"]["InternalServerError"];
         };
     };
     getArticle: {
@@ -3846,7 +3944,7 @@ export interface operations {
                 fields?: components["parameters"]["ArticleFields"];
                 /** @description Embed related content in each article, saving round trips: `sections` (all sections in order), `glossary` (the article's Key Terms), `questions`, `sources`, `issue` (the issue, or null). Allowed: `sections`, `glossary`, `questions`, `sources`, `issue`. An unknown name is a 400 that lists the allowed ones. On the wire the names are comma-separated (`include=sections,glossary`); repeating the parameter (`include=sections&include=glossary`) means the same. */
                 include?: components["parameters"]["ArticleInclude"];
-                /** @description How text comes back (`lede`, section `paragraphs` and item `text`). `text`: plain text. `html`: HTML built and escaped by the API, safe to insert as HTML, with Key Terms marked where they occur: `<a class="glossary-term" href="…" data-term="cold-war"><dfn>Cold War</dfn></a>` with the term's `web_url` when the term URL template is configured, else `<dfn data-term="cold-war">Cold War</dfn>`. `markdown`: Markdown, with `[Cold War](…)` links to the term's `web_url` when configured, else the plain words. Example: `html`. */
+                /** @description How every human-text field comes back (see Text formats): `text` as written; `html` escaped HTML text content, safe to insert as HTML, with Key Terms marked in `lede`, `paragraphs` and item `text` (`<a class="glossary-term" href="…" data-term="cold-war"><dfn>Cold War</dfn></a>` with the term's `web_url` when the term URL template is configured, else `<dfn data-term="cold-war">Cold War</dfn>`); `markdown` escaped Markdown, with `[Cold War](…)` links to the term's `web_url` when configured, else the plain words. Example: `html`. */
                 format?: components["parameters"]["Format"];
             };
             header?: {
@@ -3879,7 +3977,10 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             405: components["responses"]["MethodNotAllowed"];
+            414: components["responses"]["UriTooLong"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            500: components["responses"]["InternalServerError"];
         };
     };
     replaceArticle: {
@@ -3926,11 +4027,14 @@ export interface operations {
             409: components["responses"]["Conflict"];
             412: components["responses"]["PreconditionFailed"];
             413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
             415: components["responses"]["UnsupportedMediaType"];
             421: components["responses"]["MisdirectedRequest"];
             422: components["responses"]["InvalidBody"];
             428: components["responses"]["PreconditionRequired"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            500: components["responses"]["InternalServerError"];
         };
     };
     deleteArticle: {
@@ -3949,13 +4053,17 @@ export interface operations {
         requestBody?: never;
         responses: {
             204: components["responses"]["Deleted"];
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             412: components["responses"]["PreconditionFailed"];
+            414: components["responses"]["UriTooLong"];
             421: components["responses"]["MisdirectedRequest"];
             428: components["responses"]["PreconditionRequired"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            500: components["responses"]["InternalServerError"];
         };
     };
     updateArticle: {
@@ -4003,11 +4111,14 @@ export interface operations {
             409: components["responses"]["Conflict"];
             412: components["responses"]["PreconditionFailed"];
             413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
             415: components["responses"]["UnsupportedMediaType"];
             421: components["responses"]["MisdirectedRequest"];
             422: components["responses"]["InvalidBody"];
             428: components["responses"]["PreconditionRequired"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            500: components["responses"]["InternalServerError"];
         };
     };
     listArticleSections: {
@@ -4019,7 +4130,7 @@ export interface operations {
                 cursor?: components["parameters"]["Cursor"];
                 /** @description Return only these top-level fields of each section (default: all). Allowed: `id`, `article_id`, `kind`, `position`, `number`, `heading`, `anchor`, `paragraphs`, `items`. An unknown name is a 400 that lists the allowed ones. On the wire the names are comma-separated (`fields=heading,anchor,paragraphs,items`); repeating the parameter (`fields=heading&fields=anchor`) means the same. */
                 fields?: components["parameters"]["SectionFields"];
-                /** @description How text comes back (`lede`, section `paragraphs` and item `text`). `text`: plain text. `html`: HTML built and escaped by the API, safe to insert as HTML, with Key Terms marked where they occur: `<a class="glossary-term" href="…" data-term="cold-war"><dfn>Cold War</dfn></a>` with the term's `web_url` when the term URL template is configured, else `<dfn data-term="cold-war">Cold War</dfn>`. `markdown`: Markdown, with `[Cold War](…)` links to the term's `web_url` when configured, else the plain words. Example: `html`. */
+                /** @description How every human-text field comes back (see Text formats): `text` as written; `html` escaped HTML text content, safe to insert as HTML, with Key Terms marked in `lede`, `paragraphs` and item `text` (`<a class="glossary-term" href="…" data-term="cold-war"><dfn>Cold War</dfn></a>` with the term's `web_url` when the term URL template is configured, else `<dfn data-term="cold-war">Cold War</dfn>`); `markdown` escaped Markdown, with `[Cold War](…)` links to the term's `web_url` when configured, else the plain words. Example: `html`. */
                 format?: components["parameters"]["Format"];
                 /** @description Only body sections or only Background Information subsections. Example: `background`. */
                 kind?: components["parameters"]["SectionKind"];
@@ -4055,7 +4166,10 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             405: components["responses"]["MethodNotAllowed"];
+            414: components["responses"]["UriTooLong"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            500: components["responses"]["InternalServerError"];
         };
     };
     getArticleSection: {
@@ -4063,7 +4177,7 @@ export interface operations {
             query?: {
                 /** @description Return only these top-level fields of each section (default: all). Allowed: `id`, `article_id`, `kind`, `position`, `number`, `heading`, `anchor`, `paragraphs`, `items`. An unknown name is a 400 that lists the allowed ones. On the wire the names are comma-separated (`fields=heading,anchor,paragraphs,items`); repeating the parameter (`fields=heading&fields=anchor`) means the same. */
                 fields?: components["parameters"]["SectionFields"];
-                /** @description How text comes back (`lede`, section `paragraphs` and item `text`). `text`: plain text. `html`: HTML built and escaped by the API, safe to insert as HTML, with Key Terms marked where they occur: `<a class="glossary-term" href="…" data-term="cold-war"><dfn>Cold War</dfn></a>` with the term's `web_url` when the term URL template is configured, else `<dfn data-term="cold-war">Cold War</dfn>`. `markdown`: Markdown, with `[Cold War](…)` links to the term's `web_url` when configured, else the plain words. Example: `html`. */
+                /** @description How every human-text field comes back (see Text formats): `text` as written; `html` escaped HTML text content, safe to insert as HTML, with Key Terms marked in `lede`, `paragraphs` and item `text` (`<a class="glossary-term" href="…" data-term="cold-war"><dfn>Cold War</dfn></a>` with the term's `web_url` when the term URL template is configured, else `<dfn data-term="cold-war">Cold War</dfn>`); `markdown` escaped Markdown, with `[Cold War](…)` links to the term's `web_url` when configured, else the plain words. Example: `html`. */
                 format?: components["parameters"]["Format"];
             };
             header?: {
@@ -4098,7 +4212,10 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             405: components["responses"]["MethodNotAllowed"];
+            414: components["responses"]["UriTooLong"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            500: components["responses"]["InternalServerError"];
         };
     };
     listArticleQuestions: {
@@ -4142,7 +4259,10 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             405: components["responses"]["MethodNotAllowed"];
+            414: components["responses"]["UriTooLong"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            500: components["responses"]["InternalServerError"];
         };
     };
     addArticleQuestion: {
@@ -4186,10 +4306,13 @@ export interface operations {
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
             415: components["responses"]["UnsupportedMediaType"];
             421: components["responses"]["MisdirectedRequest"];
             422: components["responses"]["InvalidBody"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            500: components["responses"]["InternalServerError"];
         };
     };
     listArticleGlossary: {
@@ -4233,7 +4356,10 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             405: components["responses"]["MethodNotAllowed"];
+            414: components["responses"]["UriTooLong"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            500: components["responses"]["InternalServerError"];
         };
     };
     addArticleTerm: {
@@ -4277,10 +4403,13 @@ export interface operations {
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
             415: components["responses"]["UnsupportedMediaType"];
             421: components["responses"]["MisdirectedRequest"];
             422: components["responses"]["InvalidBody"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            500: components["responses"]["InternalServerError"];
         };
     };
     listArticleSources: {
@@ -4324,7 +4453,10 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             405: components["responses"]["MethodNotAllowed"];
+            414: components["responses"]["UriTooLong"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            500: components["responses"]["InternalServerError"];
         };
     };
     addArticleSource: {
@@ -4368,10 +4500,13 @@ export interface operations {
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
             415: components["responses"]["UnsupportedMediaType"];
             421: components["responses"]["MisdirectedRequest"];
             422: components["responses"]["InvalidBody"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            500: components["responses"]["InternalServerError"];
         };
     };
     getArticleSource: {
@@ -4408,7 +4543,10 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             405: components["responses"]["MethodNotAllowed"];
+            414: components["responses"]["UriTooLong"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            500: components["responses"]["InternalServerError"];
         };
     };
     listGlossaryTerms: {
@@ -4457,7 +4595,10 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             405: components["responses"]["MethodNotAllowed"];
+            414: components["responses"]["UriTooLong"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            500: components["responses"]["InternalServerError"];
         };
     };
     getGlossaryTerm: {
@@ -4496,7 +4637,10 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             405: components["responses"]["MethodNotAllowed"];
+            414: components["responses"]["UriTooLong"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            500: components["responses"]["InternalServerError"];
         };
     };
     replaceTerm: {
@@ -4542,11 +4686,14 @@ export interface operations {
             404: components["responses"]["NotFound"];
             412: components["responses"]["PreconditionFailed"];
             413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
             415: components["responses"]["UnsupportedMediaType"];
             421: components["responses"]["MisdirectedRequest"];
             422: components["responses"]["InvalidBody"];
             428: components["responses"]["PreconditionRequired"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            500: components["responses"]["InternalServerError"];
         };
     };
     deleteTerm: {
@@ -4565,13 +4712,17 @@ export interface operations {
         requestBody?: never;
         responses: {
             204: components["responses"]["Deleted"];
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             412: components["responses"]["PreconditionFailed"];
+            414: components["responses"]["UriTooLong"];
             421: components["responses"]["MisdirectedRequest"];
             428: components["responses"]["PreconditionRequired"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            500: components["responses"]["InternalServerError"];
         };
     };
     updateTerm: {
@@ -4618,11 +4769,14 @@ export interface operations {
             404: components["responses"]["NotFound"];
             412: components["responses"]["PreconditionFailed"];
             413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
             415: components["responses"]["UnsupportedMediaType"];
             421: components["responses"]["MisdirectedRequest"];
             422: components["responses"]["InvalidBody"];
             428: components["responses"]["PreconditionRequired"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            500: components["responses"]["InternalServerError"];
         };
     };
     listQuestions: {
@@ -4669,7 +4823,10 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             405: components["responses"]["MethodNotAllowed"];
+            414: components["responses"]["UriTooLong"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            500: components["responses"]["InternalServerError"];
         };
     };
     getQuestion: {
@@ -4708,7 +4865,10 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             405: components["responses"]["MethodNotAllowed"];
+            414: components["responses"]["UriTooLong"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            500: components["responses"]["InternalServerError"];
         };
     };
     replaceQuestion: {
@@ -4754,11 +4914,14 @@ export interface operations {
             404: components["responses"]["NotFound"];
             412: components["responses"]["PreconditionFailed"];
             413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
             415: components["responses"]["UnsupportedMediaType"];
             421: components["responses"]["MisdirectedRequest"];
             422: components["responses"]["InvalidBody"];
             428: components["responses"]["PreconditionRequired"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            500: components["responses"]["InternalServerError"];
         };
     };
     deleteQuestion: {
@@ -4777,13 +4940,17 @@ export interface operations {
         requestBody?: never;
         responses: {
             204: components["responses"]["Deleted"];
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             412: components["responses"]["PreconditionFailed"];
+            414: components["responses"]["UriTooLong"];
             421: components["responses"]["MisdirectedRequest"];
             428: components["responses"]["PreconditionRequired"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            500: components["responses"]["InternalServerError"];
         };
     };
     updateQuestion: {
@@ -4830,11 +4997,14 @@ export interface operations {
             404: components["responses"]["NotFound"];
             412: components["responses"]["PreconditionFailed"];
             413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
             415: components["responses"]["UnsupportedMediaType"];
             421: components["responses"]["MisdirectedRequest"];
             422: components["responses"]["InvalidBody"];
             428: components["responses"]["PreconditionRequired"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            500: components["responses"]["InternalServerError"];
         };
     };
     listSources: {
@@ -4879,7 +5049,10 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             405: components["responses"]["MethodNotAllowed"];
+            414: components["responses"]["UriTooLong"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            500: components["responses"]["InternalServerError"];
         };
     };
     getSource: {
@@ -4918,7 +5091,10 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             405: components["responses"]["MethodNotAllowed"];
+            414: components["responses"]["UriTooLong"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            500: components["responses"]["InternalServerError"];
         };
     };
     replaceSource: {
@@ -4964,11 +5140,14 @@ export interface operations {
             404: components["responses"]["NotFound"];
             412: components["responses"]["PreconditionFailed"];
             413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
             415: components["responses"]["UnsupportedMediaType"];
             421: components["responses"]["MisdirectedRequest"];
             422: components["responses"]["InvalidBody"];
             428: components["responses"]["PreconditionRequired"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            500: components["responses"]["InternalServerError"];
         };
     };
     deleteSource: {
@@ -4987,13 +5166,17 @@ export interface operations {
         requestBody?: never;
         responses: {
             204: components["responses"]["Deleted"];
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             412: components["responses"]["PreconditionFailed"];
+            414: components["responses"]["UriTooLong"];
             421: components["responses"]["MisdirectedRequest"];
             428: components["responses"]["PreconditionRequired"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            500: components["responses"]["InternalServerError"];
         };
     };
     updateSource: {
@@ -5040,11 +5223,14 @@ export interface operations {
             404: components["responses"]["NotFound"];
             412: components["responses"]["PreconditionFailed"];
             413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
             415: components["responses"]["UnsupportedMediaType"];
             421: components["responses"]["MisdirectedRequest"];
             422: components["responses"]["InvalidBody"];
             428: components["responses"]["PreconditionRequired"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            500: components["responses"]["InternalServerError"];
         };
     };
     search: {
@@ -5091,7 +5277,10 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             405: components["responses"]["MethodNotAllowed"];
+            414: components["responses"]["UriTooLong"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            500: components["responses"]["InternalServerError"];
         };
     };
     sync: {
@@ -5141,7 +5330,10 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            414: components["responses"]["UriTooLong"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            500: components["responses"]["InternalServerError"];
         };
     };
     getOpenApiJson: {
@@ -5174,7 +5366,11 @@ export interface operations {
                 };
             };
             304: components["responses"]["NotModified"];
+            400: components["responses"]["BadRequest"];
             405: components["responses"]["MethodNotAllowed"];
+            414: components["responses"]["UriTooLong"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            500: components["responses"]["InternalServerError"];
         };
     };
     getOpenApiYaml: {
@@ -5208,7 +5404,11 @@ export interface operations {
                 };
             };
             304: components["responses"]["NotModified"];
+            400: components["responses"]["BadRequest"];
             405: components["responses"]["MethodNotAllowed"];
+            414: components["responses"]["UriTooLong"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            500: components["responses"]["InternalServerError"];
         };
     };
     getApiDocs: {
@@ -5229,7 +5429,11 @@ export interface operations {
                     "text/html": string;
                 };
             };
+            400: components["responses"]["BadRequest"];
             405: components["responses"]["MethodNotAllowed"];
+            414: components["responses"]["UriTooLong"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            500: components["responses"]["InternalServerError"];
         };
     };
     getReader: {
@@ -5262,7 +5466,11 @@ export interface operations {
                 };
             };
             304: components["responses"]["NotModified"];
+            400: components["responses"]["BadRequest"];
             405: components["responses"]["MethodNotAllowed"];
+            414: components["responses"]["UriTooLong"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            500: components["responses"]["InternalServerError"];
         };
     };
     redirectReader: {
@@ -5286,7 +5494,11 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["BadRequest"];
             405: components["responses"]["MethodNotAllowed"];
+            414: components["responses"]["UriTooLong"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            500: components["responses"]["InternalServerError"];
         };
     };
     importDocument: {
@@ -5343,10 +5555,13 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
             415: components["responses"]["UnsupportedMediaType"];
             421: components["responses"]["MisdirectedRequest"];
             422: components["responses"]["InvalidBody"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            500: components["responses"]["InternalServerError"];
         };
     };
 }
