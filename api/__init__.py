@@ -70,4 +70,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from .cli import register_commands
 
     register_commands(app)
+    from .cache import init_response_cache
+
+    init_response_cache(app)  # last: the outermost WSGI layer, in front of ProxyFix too
     return app

@@ -3046,6 +3046,29 @@ export interface components {
             };
             content?: never;
         };
+        /** @description Precondition Failed: the `If-Match` ETag (or `If-Unmodified-Since` date) sent with this read does not match the current version. A problem, without the resource, sent with `Cache-Control: no-store`. */
+        ReadPreconditionFailed: {
+            headers: {
+                /**
+                 * @description Never kept by a cache.
+                 * @example no-store
+                 */
+                "Cache-Control"?: string;
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "about:blank",
+                 *       "title": "Precondition Failed",
+                 *       "status": 412,
+                 *       "detail": "If-Match (or If-Unmodified-Since) does not match the current version; GET it again without the condition to see it.",
+                 *       "instance": "/v1/articles/1"
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
     };
     parameters: {
         /** @description Page size: how many items to return (1–100). Example: `20`. */
@@ -3225,6 +3248,7 @@ export interface operations {
             304: components["responses"]["NotModified"];
             400: components["responses"]["BadRequest"];
             405: components["responses"]["MethodNotAllowed"];
+            412: components["responses"]["ReadPreconditionFailed"];
         };
     };
     getApiIndex: {
@@ -3255,6 +3279,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             405: components["responses"]["MethodNotAllowed"];
+            412: components["responses"]["ReadPreconditionFailed"];
             429: components["responses"]["TooManyRequests"];
         };
     };
@@ -3325,6 +3350,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             405: components["responses"]["MethodNotAllowed"];
+            412: components["responses"]["ReadPreconditionFailed"];
             429: components["responses"]["TooManyRequests"];
         };
     };
@@ -3410,6 +3436,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             405: components["responses"]["MethodNotAllowed"];
+            412: components["responses"]["ReadPreconditionFailed"];
             429: components["responses"]["TooManyRequests"];
         };
     };
@@ -3446,6 +3473,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             405: components["responses"]["MethodNotAllowed"];
+            412: components["responses"]["ReadPreconditionFailed"];
             429: components["responses"]["TooManyRequests"];
         };
     };
@@ -3485,6 +3513,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             405: components["responses"]["MethodNotAllowed"];
+            412: components["responses"]["ReadPreconditionFailed"];
             429: components["responses"]["TooManyRequests"];
         };
     };
@@ -3650,6 +3679,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             405: components["responses"]["MethodNotAllowed"];
+            412: components["responses"]["ReadPreconditionFailed"];
             429: components["responses"]["TooManyRequests"];
         };
     };
@@ -3709,6 +3739,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             405: components["responses"]["MethodNotAllowed"];
+            412: components["responses"]["ReadPreconditionFailed"];
             429: components["responses"]["TooManyRequests"];
         };
     };
@@ -3825,6 +3856,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             405: components["responses"]["MethodNotAllowed"];
+            412: components["responses"]["ReadPreconditionFailed"];
             429: components["responses"]["TooManyRequests"];
         };
     };
@@ -3998,6 +4030,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             405: components["responses"]["MethodNotAllowed"];
+            412: components["responses"]["ReadPreconditionFailed"];
             429: components["responses"]["TooManyRequests"];
         };
     };
@@ -4041,6 +4074,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             405: components["responses"]["MethodNotAllowed"];
+            412: components["responses"]["ReadPreconditionFailed"];
             429: components["responses"]["TooManyRequests"];
         };
     };
@@ -4085,6 +4119,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             405: components["responses"]["MethodNotAllowed"];
+            412: components["responses"]["ReadPreconditionFailed"];
             429: components["responses"]["TooManyRequests"];
         };
     };
@@ -4175,6 +4210,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             405: components["responses"]["MethodNotAllowed"];
+            412: components["responses"]["ReadPreconditionFailed"];
             429: components["responses"]["TooManyRequests"];
         };
     };
@@ -4265,6 +4301,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             405: components["responses"]["MethodNotAllowed"];
+            412: components["responses"]["ReadPreconditionFailed"];
             429: components["responses"]["TooManyRequests"];
         };
     };
@@ -4348,6 +4385,7 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             405: components["responses"]["MethodNotAllowed"];
+            412: components["responses"]["ReadPreconditionFailed"];
             429: components["responses"]["TooManyRequests"];
         };
     };
@@ -4397,6 +4435,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             405: components["responses"]["MethodNotAllowed"];
+            412: components["responses"]["ReadPreconditionFailed"];
             429: components["responses"]["TooManyRequests"];
         };
     };
@@ -4436,6 +4475,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             405: components["responses"]["MethodNotAllowed"];
+            412: components["responses"]["ReadPreconditionFailed"];
             429: components["responses"]["TooManyRequests"];
         };
     };
@@ -4606,6 +4646,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             405: components["responses"]["MethodNotAllowed"];
+            412: components["responses"]["ReadPreconditionFailed"];
             429: components["responses"]["TooManyRequests"];
         };
     };
@@ -4645,6 +4686,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             405: components["responses"]["MethodNotAllowed"];
+            412: components["responses"]["ReadPreconditionFailed"];
             429: components["responses"]["TooManyRequests"];
         };
     };
@@ -4813,6 +4855,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             405: components["responses"]["MethodNotAllowed"];
+            412: components["responses"]["ReadPreconditionFailed"];
             429: components["responses"]["TooManyRequests"];
         };
     };
@@ -4852,6 +4895,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             405: components["responses"]["MethodNotAllowed"];
+            412: components["responses"]["ReadPreconditionFailed"];
             429: components["responses"]["TooManyRequests"];
         };
     };
@@ -5022,6 +5066,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             405: components["responses"]["MethodNotAllowed"];
+            412: components["responses"]["ReadPreconditionFailed"];
             429: components["responses"]["TooManyRequests"];
         };
     };
@@ -5072,6 +5117,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            412: components["responses"]["ReadPreconditionFailed"];
             429: components["responses"]["TooManyRequests"];
         };
     };
