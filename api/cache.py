@@ -43,7 +43,6 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
-from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
@@ -52,7 +51,8 @@ from werkzeug.datastructures import Headers
 from werkzeug.http import http_date, is_resource_modified, remove_entity_headers, unquote_etag
 
 from .compression import choose_encoding
-from .timefmt import utc_now
+from .store import pagination
+from .store.pagination import content_version as current_version
 
 DEFAULT_BYTES = 64 * 1024 * 1024
 CACHEABLE = "api.response_cache.public"  # set in the WSGI environ by api.http
@@ -71,10 +71,6 @@ _FORWARDED = (
 _ENTRY_OVERHEAD = 600  # bytes of Python objects around an entry's strings, roughly
 
 Version = tuple[Any, ...]
-
-# The version the current request is being answered at, for caches further in
-# (api.store.pagination keeps list totals by it). None outside a cached request.
-current_version: ContextVar[Version | None] = ContextVar("content_version", default=None)
 
 StartResponse = Callable[..., Any]
 
@@ -117,7 +113,7 @@ class ContentVersion:
 
     def current(self) -> Version:
         conn, identity = self._connection()
-        now = utc_now()
+        now = pagination.utc_now()  # the clock the store's visibility tests read
         seq, ripened = conn.execute(self._SQL, {"now": now}).fetchone()
         today = now[:10]
         days = self._issue_days
@@ -141,6 +137,10 @@ class Entry:
     body: bytes
     etag: str | None  # unquoted, as werkzeug compares it
     etag_header: str | None  # as sent, for the common If-None-Match of exactly it
+    # A compressed variant's ETag is the identity one with ":gzip" (flask-compress); the
+    # app also answers 304 to the identity ETag, with that ETag: so does the cache.
+    identity_etag: str | None
+    identity_304: list[tuple[str, str]]
     last_modified: str | None
     size: int
 
@@ -290,22 +290,25 @@ class ResponseCacheMiddleware:
     def _answer(
         self, entry: Entry, environ: dict[str, Any], start_response: StartResponse, head: bool
     ) -> Iterable[bytes]:
-        if _not_modified(entry, environ):
+        if _not_modified(entry, environ, entry.etag):
             start_response("304 NOT MODIFIED", [*entry.headers_304, ("Date", _date_now())])
+            return []
+        if entry.identity_etag is not None and _not_modified(entry, environ, entry.identity_etag):
+            start_response("304 NOT MODIFIED", [*entry.identity_304, ("Date", _date_now())])
             return []
         start_response(entry.status, [*entry.headers, ("Date", _date_now())])
         return [] if head else [entry.body]
 
 
-def _not_modified(entry: Entry, environ: dict[str, Any]) -> bool:
+def _not_modified(entry: Entry, environ: dict[str, Any], etag: str | None) -> bool:
     if not entry.status.startswith("200"):
         return False
     asked = environ.get("HTTP_IF_NONE_MATCH")
-    if asked is not None and asked == entry.etag_header:
+    if asked is not None and asked == entry.etag_header and etag == entry.etag:
         return True
     if asked is None and "HTTP_IF_MODIFIED_SINCE" not in environ:
         return False
-    return not is_resource_modified(environ, entry.etag, last_modified=entry.last_modified)
+    return not is_resource_modified(environ, etag, last_modified=entry.last_modified)
 
 
 def _entry(status: str, headers: list[tuple[str, str]], body: bytes) -> Entry:
@@ -315,14 +318,23 @@ def _entry(status: str, headers: list[tuple[str, str]], body: bytes) -> Entry:
     etag_header = found.get("ETag")
     short = Headers(kept)
     remove_entity_headers(short)
-    size = len(body) + sum(len(n) + len(v) for n, v in kept) * 2 + _ENTRY_OVERHEAD
+    size = len(body) + sum(len(n) + len(v) for n, v in kept) * 4 + _ENTRY_OVERHEAD
+    etag = unquote_etag(etag_header)[0] if etag_header else None
+    coding = found.get("Content-Encoding")
+    identity = None
+    identity_short = Headers(short)
+    if etag and coding and etag.endswith(f":{coding}"):
+        identity = etag[: -len(coding) - 1]
+        identity_short["ETag"] = f'"{identity}"'
     return Entry(
         status=status,
         headers=kept,
         headers_304=list(short.items()),
         body=body,
-        etag=unquote_etag(etag_header)[0] if etag_header else None,
+        etag=etag,
         etag_header=etag_header,
+        identity_etag=identity,
+        identity_304=list(identity_short.items()),
         last_modified=found.get("Last-Modified"),
         size=size,
     )
