@@ -343,8 +343,8 @@ def _entry(status: str, headers: list[tuple[str, str]], body: bytes) -> Entry:
 def _keepable(headers: list[tuple[str, str]]) -> bool:
     for name, value in headers:
         lowered = name.lower()
-        if lowered == "set-cookie":
-            return False
+        if lowered == "set-cookie" or lowered.startswith("ratelimit-"):
+            return False  # a cookie, or a rate limit's count, is this request's alone
         if lowered == "vary" and any(
             part.strip().lower() not in VARY_ALLOWED for part in value.split(",")
         ):

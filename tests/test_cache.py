@@ -168,7 +168,7 @@ WRITES: dict[str, Write] = {
             "slug": "issue-1",
             "status": "published",
             "published_on": "2024-06-20",
-        },  # fmt: skip
+        },
     ),
     "PATCH issue": lambda a: a.write("PATCH", "/v1/issues/issue-1", {"title": "Patched"}),
     "DELETE issue": lambda a: a.write("DELETE", "/v1/issues/issue-2"),
@@ -523,7 +523,7 @@ def test_concurrent_readers_and_a_writer_never_see_a_mismatch(
                     if seen < newest[url]:
                         failures.append((url, f"saw version {seen} after {newest[url]}"))
                     newest[url] = seen
-        except Exception as error:  # noqa: BLE001 - reported below
+        except Exception as error:  # reported below, with the other failures
             failures.append(("reader", repr(error)))
         finally:
             conn.close()
