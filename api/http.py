@@ -11,6 +11,8 @@ from urllib.parse import urlencode
 import orjson
 from flask import Response, current_app, g, request
 
+from .cache import CACHEABLE
+from .errors import PreconditionFailed
 from .links import api_path_url
 from .schemas.common import ignored_parameter, is_default, query_values
 from .store.pagination import Page
@@ -33,6 +35,22 @@ def cache_headers(response: Response) -> None:
         "private, no-store" if keyed else current_app.config["PUBLIC_CACHE_CONTROL"]
     )
     response.vary.add("Authorization")
+    if not keyed:
+        # The response cache (api.cache) may keep this answer for every public reader.
+        request.environ[CACHEABLE] = True
+
+
+def conditional(response: Response) -> Response:
+    """304 when If-None-Match / If-Modified-Since say the client has it; a failed
+    If-Match or If-Unmodified-Since is a 412 problem, without the resource and never
+    kept by a cache (werkzeug would send the whole body with a 412 status)."""
+    response.make_conditional(request)  # in place
+    if response.status_code == 412:
+        raise PreconditionFailed(
+            "If-Match (or If-Unmodified-Since) does not match the current version;"
+            " GET it again without the condition to see it."
+        )
+    return response
 
 
 def json_response(
@@ -55,8 +73,7 @@ def json_response(
         response.headers[name] = value
     if request.method not in ("GET", "HEAD"):
         return response  # a write's answer: its ETag is the new version's, not a condition
-    response.make_conditional(request)  # in place: 304 and 412 as the headers ask
-    return response
+    return conditional(response)
 
 
 def text_response(text: str, *, last_modified: str | None = None) -> Response:
@@ -69,8 +86,7 @@ def text_response(text: str, *, last_modified: str | None = None) -> Response:
     cache_headers(response)
     if last_modified:
         response.last_modified = datetime.fromisoformat(last_modified.replace("Z", "+00:00"))
-    response.make_conditional(request)
-    return response
+    return conditional(response)
 
 
 def detail_response(item: dict[str, Any], *, modified: str | None = None) -> Response:

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import base64
 import binascii
+import threading
+from collections import OrderedDict
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,6 +19,10 @@ from sqlite_utils import Database
 
 from ..timefmt import utc_now
 from .common import MAX_ID, rows, scalar
+
+# The content version the current request is answered at (api.cache sets it before the
+# app runs; None outside it): list totals are kept by it.
+content_version: ContextVar[tuple[Any, ...] | None] = ContextVar("content_version", default=None)
 
 
 class CursorError(ValueError):
@@ -106,7 +113,11 @@ def decode_cursor(cursor: str, keys: list[SortKey]) -> list[Any]:
 
 
 def _after(keys: list[SortKey]) -> str:
-    """Rows strictly after the cursor: (k0 > :k0) OR (k0 = :k0 AND k1 > :k1) ..."""
+    """Rows strictly after the cursor: (k0 > :k0) OR (k0 = :k0 AND k1 > :k1) ...
+
+    Not the row value `(k0, k1) < (:k0, :k1)`: measured at 10k articles, SQLite seeks the
+    OR form in articles_visible_by_date (≈ 0.02 ms at any depth) but filters the row
+    value row by row from the top of the range (0.3–1 ms, growing with the depth)."""
     disjuncts = []
     for i, key in enumerate(keys):
         terms = [f"{k.expression} = :k{j}" for j, k in enumerate(keys[:i])]
@@ -120,7 +131,7 @@ def paginate(
 ) -> Page:
     """`keys` must end with a unique column so the order is total."""
     count_sql = f"SELECT COUNT(*) FROM {query.source}{query.where_sql()}"
-    total = scalar(db, count_sql, query.params)
+    total = _count(db, count_sql, query.params)
     extra: list[str] = []
     params = dict(query.params)
     if cursor:
@@ -142,3 +153,45 @@ def paginate(
         for i in range(len(keys)):
             del row[f"_sort{i}"]
     return Page(found, total, limit, next_cursor)
+
+
+class _Totals:
+    """Exact list totals by content version: every page of a list (and every visitor)
+    would otherwise count the whole visible set again, which is most of a page's cost
+    on a large corpus. Only public requests carry a version (api.cache), so a preview's
+    total is always counted afresh."""
+
+    def __init__(self, size: int = 2048) -> None:
+        self._size = size
+        self._data: OrderedDict[tuple[Any, ...], int] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[Any, ...]) -> int | None:
+        with self._lock:
+            found = self._data.get(key)
+            if found is not None:
+                self._data.move_to_end(key)
+            return found
+
+    def put(self, key: tuple[Any, ...], total: int) -> None:
+        with self._lock:
+            self._data[key] = total
+            while len(self._data) > self._size:
+                self._data.popitem(last=False)
+
+
+_totals = _Totals()
+
+
+def _count(db: Database, sql: str, params: dict[str, Any]) -> int:
+    version = content_version.get()
+    if version is None:
+        return int(scalar(db, sql, params))
+    # `now` only decides what is visible, and the version already says what is.
+    bound = tuple(sorted((k, repr(v)) for k, v in params.items() if k != "now"))
+    key = (version, sql, bound)
+    total = _totals.get(key)
+    if total is None:
+        total = int(scalar(db, sql, params))
+        _totals.put(key, total)
+    return total

@@ -1,0 +1,369 @@
+"""Public reads cached by content version, answered before Flask is reached.
+
+A repeat read of the same URL at the same content version gets the bytes (and headers)
+Flask produced the first time: no SQL beyond the version, no marshmallow, no orjson, no
+gzip. The cache is a WSGI middleware around the whole app, so a hit costs no request
+context, no routing and no hooks either.
+
+The content version is read from SQLite at the start of every request, before anything
+is built, so a body is never stored under a newer version than the one it was read at:
+
+- the change log's end, `MAX(changes.seq)`: every content write logs in its own
+  transaction (api.store.writes.log_change), whichever process makes it;
+- the newest moment already come of a scheduled article (`MAX(published_at) <= now`, one
+  seek in the partial index `articles_visible_by_date`), since a scheduled article shows
+  by itself when its time comes, and a change of status alone is not logged;
+- the newest day already come of a scheduled issue. Every issue write is logged, so the
+  next scheduled day only has to be looked up again when the log moves or the day comes;
+- which file the database is (a file restored from a backup is another one).
+
+What is cached: GET and HEAD (HEAD is the GET without its body) of /v1 without an
+`Authorization` header, answered 200 by a view that marked its response public
+(api.http.cache_headers), with no `Set-Cookie` and varying on nothing but
+Authorization, Accept-Encoding and Origin. Never a preview (it needs a key), never a
+sync page (its token carries the time of the request). The key: the version, path, raw
+query string, Host, Origin, the X-Forwarded-* headers a trusted proxy sets, and the
+content coding chosen for the request (api.compression.choose_encoding).
+
+Conditional requests are answered from the entry: `If-None-Match` against the stored
+ETag (a hash of the body bytes, the same on every node, computed once when the entry was
+built), `If-Modified-Since` against its Last-Modified. A 304 builds nothing. Requests
+with `If-Match` or `If-Unmodified-Since` go to the app, which answers 412 as a problem.
+
+Per worker, in memory, least recently used out first, bounded by bytes
+(`FLASK_RESPONSE_CACHE_BYTES`, 32 MiB; 0 turns the cache off). Shared by a worker's
+threads behind one lock.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Flask
+from werkzeug.datastructures import Headers
+from werkzeug.http import http_date, is_resource_modified, remove_entity_headers, unquote_etag
+
+from .compression import choose_encoding
+from .store import pagination
+from .store.pagination import content_version as current_version
+
+# 32 MiB: a worker is ≈ 60 MB without it, and the issue's limit is 100 MB per worker. At
+# 64 MiB the bench's random articles filled it and the workers grew to 103–110 MB.
+DEFAULT_BYTES = 32 * 1024 * 1024
+CACHEABLE = "api.response_cache.public"  # set in the WSGI environ by api.http
+CACHED_PREFIXES = ("/v1",)
+UNCACHED_PREFIXES = ("/v1/sync",)
+VARY_ALLOWED = frozenset({"authorization", "accept-encoding", "origin"})
+# Any of these makes the request one for the app alone.
+_BYPASS = ("HTTP_AUTHORIZATION", "HTTP_IF_MATCH", "HTTP_IF_UNMODIFIED_SINCE", "HTTP_RANGE")
+_CONDITIONAL = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE")
+_FORWARDED = (
+    "HTTP_X_FORWARDED_HOST",
+    "HTTP_X_FORWARDED_PROTO",
+    "HTTP_X_FORWARDED_PORT",
+    "HTTP_X_FORWARDED_PREFIX",
+)
+_ENTRY_OVERHEAD = 600  # bytes of Python objects around an entry's strings, roughly
+
+Version = tuple[Any, ...]
+
+StartResponse = Callable[..., Any]
+
+
+class ContentVersion:
+    """Reads the content version of one SQLite file, on a connection per thread."""
+
+    _SQL = (
+        "SELECT (SELECT COALESCE(MAX(seq), 0) FROM changes),"
+        " (SELECT MAX(published_at) FROM articles"
+        "  WHERE status != 'draft' AND published_at <= :now)"
+    )
+    _ISSUE_DAYS = (
+        "SELECT (SELECT MAX(published_on) FROM issues WHERE status = 'published'"
+        "  AND deleted_at IS NULL AND published_on <= :today),"
+        " (SELECT MIN(published_on) FROM issues WHERE status = 'published'"
+        "  AND deleted_at IS NULL AND published_on > :today)"
+    )
+
+    def __init__(self, path: str, busy_timeout_ms: int = 5000) -> None:
+        self.path = path
+        self.busy_timeout_ms = busy_timeout_ms
+        self._local = threading.local()
+        # (file, seq) -> (newest issue day come, next issue day to come or None)
+        self._issue_days: tuple[Any, int, str | None, str | None, str] | None = None
+
+    def _connection(self) -> tuple[sqlite3.Connection, tuple[int, int]]:
+        stat = os.stat(self.path)
+        identity = (stat.st_dev, stat.st_ino)
+        held = getattr(self._local, "held", None)
+        if held is not None and held[1] == identity:
+            return held
+        if held is not None:
+            held[0].close()
+        conn = sqlite3.connect(self.path, isolation_level=None)
+        conn.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout_ms)}")
+        conn.execute("PRAGMA query_only = ON")
+        self._local.held = (conn, identity)
+        return conn, identity
+
+    def current(self) -> Version:
+        conn, identity = self._connection()
+        now = pagination.utc_now()  # the clock the store's visibility tests read
+        seq, ripened = conn.execute(self._SQL, {"now": now}).fetchone()
+        today = now[:10]
+        days = self._issue_days
+        if (
+            days is None
+            or days[:2] != (identity, seq)
+            or (days[3] is not None and today >= days[3])
+            or today < days[4]
+        ):
+            came, coming = conn.execute(self._ISSUE_DAYS, {"today": today}).fetchone()
+            days = (identity, seq, came, coming, today)
+            self._issue_days = days
+        return (identity, seq, ripened, days[2])
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    status: str
+    headers: list[tuple[str, str]]  # as the app sent them, without Date
+    headers_304: list[tuple[str, str]]
+    body: bytes
+    etag: str | None  # unquoted, as werkzeug compares it
+    etag_header: str | None  # as sent, for the common If-None-Match of exactly it
+    # A compressed variant's ETag is the identity one with ":gzip" (flask-compress); the
+    # app also answers 304 to the identity ETag, with that ETag: so does the cache.
+    identity_etag: str | None
+    identity_304: list[tuple[str, str]]
+    last_modified: str | None
+    size: int
+
+
+class ResponseCache:
+    """Entries by key, least recently used out first, within a byte budget."""
+
+    def __init__(self, max_bytes: int) -> None:
+        self.max_bytes = max_bytes
+        self.bytes = 0
+        self._entries: OrderedDict[tuple[Any, ...], Entry] = OrderedDict()
+        self._lock = threading.Lock()
+        self.hits = self.misses = 0
+
+    def get(self, key: tuple[Any, ...]) -> Entry | None:
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is None:
+                self.misses += 1
+                return None
+            self._entries.move_to_end(key)
+            self.hits += 1
+            return entry
+
+    def put(self, key: tuple[Any, ...], entry: Entry) -> None:
+        if entry.size > self.max_bytes // 8:
+            return  # one huge body would push out hundreds of articles
+        with self._lock:
+            old = self._entries.pop(key, None)
+            if old is not None:
+                self.bytes -= old.size
+            self._entries[key] = entry
+            self.bytes += entry.size
+            while self.bytes > self.max_bytes:
+                _, evicted = self._entries.popitem(last=False)
+                self.bytes -= evicted.size
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+            self.bytes = 0
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+
+_dates: tuple[int, str] = (0, "")
+
+
+def _date_now() -> str:
+    """The Date header, formatted once a second."""
+    global _dates
+    second = int(time.time())
+    if _dates[0] != second:
+        _dates = (second, http_date(second))
+    return _dates[1]
+
+
+def _cacheable_path(path: str) -> bool:
+    return path.startswith(CACHED_PREFIXES) and not path.startswith(UNCACHED_PREFIXES)
+
+
+class ResponseCacheMiddleware:
+    """The WSGI app in front of Flask's: answers hits, stores what it may keep."""
+
+    def __init__(
+        self, app: Callable[..., Iterable[bytes]], versions: ContentVersion, cache: ResponseCache
+    ) -> None:
+        self.app = app
+        self.versions = versions
+        self.cache = cache
+
+    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        method = environ.get("REQUEST_METHOD")
+        if (
+            (method != "GET" and method != "HEAD")
+            or not _cacheable_path(environ.get("PATH_INFO", ""))
+            or any(name in environ for name in _BYPASS)
+        ):
+            return self.app(environ, start_response)
+        try:
+            version = self.versions.current()
+        except (OSError, sqlite3.Error):
+            return self.app(environ, start_response)  # no version, no cache
+        key = (
+            version,
+            environ.get("SCRIPT_NAME", ""),
+            environ.get("PATH_INFO", ""),
+            environ.get("QUERY_STRING", ""),
+            environ.get("HTTP_HOST", ""),
+            environ.get("HTTP_ORIGIN"),
+            *(environ.get(name) for name in _FORWARDED),
+            choose_encoding(environ.get("HTTP_ACCEPT_ENCODING")),
+        )
+        entry = self.cache.get(key)
+        if entry is None:
+            token = current_version.set(version)
+            try:
+                entry, passed = self._build(environ)
+            finally:
+                current_version.reset(token)
+            if entry is None:
+                return passed(environ, start_response, method == "HEAD")
+            self.cache.put(key, entry)
+        return self._answer(entry, environ, start_response, method == "HEAD")
+
+    def _build(self, environ: dict[str, Any]) -> tuple[Entry | None, Any]:
+        """The app's answer to the unconditional GET of this URL: an entry when it may be
+        kept, else a replay of the answer itself."""
+        inner = dict(environ)
+        for name in _CONDITIONAL:
+            inner.pop(name, None)
+        inner["REQUEST_METHOD"] = "GET"
+        captured: dict[str, Any] = {}
+        chunks: list[bytes] = []
+
+        def capture(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+            captured["status"], captured["headers"] = status, list(headers)
+            return chunks.append
+
+        result = self.app(inner, capture)
+        try:
+            chunks.extend(result)
+        finally:
+            close = getattr(result, "close", None)
+            if close is not None:
+                close()
+        body = b"".join(chunks)
+        status: str = captured["status"]
+        headers: list[tuple[str, str]] = captured["headers"]
+        entry = _entry(status, headers, body)
+        if status.startswith("200") and inner.get(CACHEABLE) and _keepable(headers):
+            return entry, None
+        if status.startswith("200"):
+            # Not to be kept, but the conditions taken off the request still apply.
+            def answer(env: dict[str, Any], start: StartResponse, head: bool) -> Iterable[bytes]:
+                return self._answer(entry, env, start, head)
+
+            return None, answer
+
+        def replay(env: dict[str, Any], start: StartResponse, head: bool) -> Iterable[bytes]:
+            start(status, headers)
+            return [] if head else [body]
+
+        return None, replay
+
+    def _answer(
+        self, entry: Entry, environ: dict[str, Any], start_response: StartResponse, head: bool
+    ) -> Iterable[bytes]:
+        if _not_modified(entry, environ, entry.etag):
+            start_response("304 NOT MODIFIED", [*entry.headers_304, ("Date", _date_now())])
+            return []
+        if entry.identity_etag is not None and _not_modified(entry, environ, entry.identity_etag):
+            start_response("304 NOT MODIFIED", [*entry.identity_304, ("Date", _date_now())])
+            return []
+        start_response(entry.status, [*entry.headers, ("Date", _date_now())])
+        return [] if head else [entry.body]
+
+
+def _not_modified(entry: Entry, environ: dict[str, Any], etag: str | None) -> bool:
+    if not entry.status.startswith("200"):
+        return False
+    asked = environ.get("HTTP_IF_NONE_MATCH")
+    if asked is not None and asked == entry.etag_header and etag == entry.etag:
+        return True
+    if asked is None and "HTTP_IF_MODIFIED_SINCE" not in environ:
+        return False
+    return not is_resource_modified(environ, etag, last_modified=entry.last_modified)
+
+
+def _entry(status: str, headers: list[tuple[str, str]], body: bytes) -> Entry:
+    """What the app sent, ready to send again (Date is set afresh each time)."""
+    kept = [(name, value) for name, value in headers if name.lower() != "date"]
+    found = Headers(kept)
+    etag_header = found.get("ETag")
+    short = Headers(kept)
+    remove_entity_headers(short)
+    size = len(body) + sum(len(n) + len(v) for n, v in kept) * 4 + _ENTRY_OVERHEAD
+    etag = unquote_etag(etag_header)[0] if etag_header else None
+    coding = found.get("Content-Encoding")
+    identity = None
+    identity_short = Headers(short)
+    if etag and coding and etag.endswith(f":{coding}"):
+        identity = etag[: -len(coding) - 1]
+        identity_short["ETag"] = f'"{identity}"'
+    return Entry(
+        status=status,
+        headers=kept,
+        headers_304=list(short.items()),
+        body=body,
+        etag=etag,
+        etag_header=etag_header,
+        identity_etag=identity,
+        identity_304=list(identity_short.items()),
+        last_modified=found.get("Last-Modified"),
+        size=size,
+    )
+
+
+def _keepable(headers: list[tuple[str, str]]) -> bool:
+    for name, value in headers:
+        lowered = name.lower()
+        if lowered == "set-cookie" or lowered.startswith("ratelimit-"):
+            return False  # a cookie, or a rate limit's count, is this request's alone
+        if lowered == "vary" and any(
+            part.strip().lower() not in VARY_ALLOWED for part in value.split(",")
+        ):
+            return False
+        if lowered == "cache-control" and ("private" in value or "no-store" in value):
+            return False
+    return True
+
+
+def init_response_cache(app: Flask) -> None:
+    """Put the response cache in front of the app (after ProxyFix, so it sees the
+    request as the client sent it and keys on the forwarded headers itself)."""
+    max_bytes = int(app.config.get("RESPONSE_CACHE_BYTES", DEFAULT_BYTES))
+    database = str(app.config["DATABASE"])
+    if max_bytes <= 0 or database == ":memory:" or app.config.get("READS_REQUIRE_KEY"):
+        return
+    cache = ResponseCache(max_bytes)
+    versions = ContentVersion(database, int(app.config["DATABASE_BUSY_TIMEOUT_MS"]))
+    app.extensions["response_cache"] = cache
+    app.wsgi_app = ResponseCacheMiddleware(app.wsgi_app, versions, cache)  # type: ignore[method-assign]
