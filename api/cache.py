@@ -53,6 +53,7 @@ from werkzeug.http import http_date, is_resource_modified, remove_entity_headers
 from .compression import choose_encoding
 from .store import pagination
 from .store.pagination import content_version as current_version
+from .surrogate import HEADER as SURROGATE_HEADER
 
 # 32 MiB: a worker is ≈ 60 MB without it, and the limit is 100 MB per worker. At
 # 64 MiB the bench's random articles filled it and the workers grew to 103–110 MB.
@@ -320,6 +321,9 @@ def _entry(status: str, headers: list[tuple[str, str]], body: bytes) -> Entry:
     etag_header = found.get("ETag")
     short = Headers(kept)
     remove_entity_headers(short)
+    # As the app answers a 304: without surrogate keys, which a cache tier would merge over
+    # the stored object's (api.surrogate).
+    short.remove(SURROGATE_HEADER)
     size = len(body) + sum(len(n) + len(v) for n, v in kept) * 4 + _ENTRY_OVERHEAD
     etag = unquote_etag(etag_header)[0] if etag_header else None
     coding = found.get("Content-Encoding")

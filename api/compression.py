@@ -19,6 +19,8 @@ from typing import Any
 from flask import Flask, Response, g, request
 from flask_compress import Compress
 
+from .surrogate import HEADER as SURROGATE_HEADER
+
 _NO_CACHE = ":no-cache"
 ENCODINGS = ("br", "gzip")  # ours, preferred first when a client likes several alike
 
@@ -100,7 +102,12 @@ class _Compress(Compress):
         stated = environ.get("HTTP_ACCEPT_ENCODING")
         environ["HTTP_ACCEPT_ENCODING"] = choose_encoding(stated) or "identity"
         try:
-            return super().after_request(response)
+            answered = super().after_request(response)
+            if answered.status_code == 304:
+                # flask-compress revalidates the coded ETag after the surrogate keys were set;
+                # a 304 carries none (api.surrogate: a cache tier merges them over its copy).
+                answered.headers.pop(SURROGATE_HEADER, None)
+            return answered
         finally:
             if stated is None:
                 environ.pop("HTTP_ACCEPT_ENCODING", None)
