@@ -70,4 +70,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from .cli import register_commands
 
     register_commands(app)
+    from .webhooks import init_webhooks
+
+    init_webhooks(app)  # /v1/webhooks, its CLI, and the outbox fed before each commit
     return app
