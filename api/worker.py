@@ -110,7 +110,7 @@ def drain_webhook(webhook_id: int) -> int:
     Returns how many attempts were made (0 when another sender holds the lane)."""
     db = _open_db()
     try:
-        lease_seconds = _timeout() + 2
+        lease_seconds = _timeout() + 1
         lease = _lease(lease_seconds)
         with write_transaction(db):
             if not store.claim_webhook(db, webhook_id, utc_now(), lease):
@@ -197,7 +197,7 @@ def drain_purges(node: str) -> int:
     try:
         while True:
             with write_transaction(db):
-                purge = store.claim_due_purge(db, node, utc_now(), _lease(_timeout() + 2))
+                purge = store.claim_due_purge(db, node, utc_now(), _lease(_timeout() + 1))
             if purge is None:
                 return sent
             code, error = _send_purge(node, purge["keys"])
