@@ -272,7 +272,12 @@ def build_queue(app: Flask) -> tuple[SqliteHuey, Callable[[str, Any], None]]:
             if (kind, key) in busy:
                 return
             busy.add((kind, key))
-        drain(kind, key)
+        try:
+            drain(kind, key)
+        except Exception:
+            with lock:
+                busy.discard((kind, key))
+            raise
 
     return huey, dispatch
 
@@ -280,7 +285,9 @@ def build_queue(app: Flask) -> tuple[SqliteHuey, Callable[[str, Any], None]]:
 def run_worker(app: Flask, *, threads: int | None = None) -> None:
     """The worker process: huey's consumer (its threads send), and a dispatcher thread
     that looks at the outbox. SIGINT/SIGTERM stop it; whatever was not sent stays due."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     huey, dispatch = build_queue(app)
+    log.info("worker: outbox %s, queue %s", app.config["DATABASE"], queue_path(app))
     huey.flush()  # drains queued by an earlier process: the outbox says what is due
     poll = float(app.config["WORKER_POLL_SECONDS"])
     stopping = threading.Event()
