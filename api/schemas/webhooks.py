@@ -8,15 +8,13 @@ import orjson
 from marshmallow import Schema, fields, validate
 
 from .. import links
+from ..store.sync import TYPES
 from .common import Body, DetailArgs, ListArgs
 
 DELIVERY_STATES = ("pending", "delivered", "failed")
-
-
-def _subscription_names() -> tuple[str, ...]:
-    from ..webhooks import SUBSCRIPTIONS
-
-    return SUBSCRIPTIONS
+ACTIONS = ("created", "updated", "published", "unpublished", "deleted")
+EVENT_TYPES = tuple(f"{kind}.{action}" for kind in TYPES for action in ACTIONS)
+SUBSCRIPTIONS = ("*", *(f"{kind}.*" for kind in TYPES), *EVENT_TYPES)
 
 
 class EventName(fields.String):
@@ -24,7 +22,7 @@ class EventName(fields.String):
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
         name = super()._deserialize(value, attr, data, **kwargs)
-        if name not in _subscription_names():
+        if name not in SUBSCRIPTIONS:
             raise self.make_error("unknown", name=name[:100])
         return name
 

@@ -255,8 +255,10 @@ def record_attempt(
     next_attempt_at: str | None,
 ) -> None:
     db.execute(
+        # Nothing to record when its endpoint was removed while it was being sent.
         "INSERT INTO delivery_attempts (delivery_id, at, response_code, error, duration_ms)"
-        " VALUES (:id, :at, :code, :error, :ms)",
+        " SELECT :id, :at, :code, :error, :ms WHERE EXISTS (SELECT 1 FROM deliveries"
+        " WHERE id = :id)",
         {"id": delivery_id, "at": at, "code": response_code, "error": error, "ms": duration_ms},
     )
     db.execute(

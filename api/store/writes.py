@@ -64,10 +64,17 @@ def log_change(
     item looks like is decided when it is read, never stored. `cause` is None for a write,
     "schedule" when the line only records a moment passing (the sync reads that from the
     content itself)."""
+    values = {"now": now, "type": kind, "id": item_id, "action": action}
+    if cause is None:  # the columns every schema since m003 has
+        db.execute(
+            "INSERT INTO changes (at, type, item_id, action) VALUES (:now, :type, :id, :action)",
+            values,
+        )
+        return
     db.execute(
         "INSERT INTO changes (at, type, item_id, action, cause)"
         " VALUES (:now, :type, :id, :action, :cause)",
-        {"now": now, "type": kind, "id": item_id, "action": action, "cause": cause},
+        {**values, "cause": cause},
     )
 
 
@@ -110,11 +117,10 @@ def update_issue(db: Database, issue_id: int, values: dict[str, Any], now: str) 
         log_change(db, "issue", issue_id, "updated", now)
         return
     was, now_visible = _issue_visible(before, now), _issue_visible(values, now)
-    redated = before.get("published_on") != values.get("published_on") and was == now_visible
     others = any(
         before.get(k) != v for k, v in values.items() if k not in ("status", "published_on")
     )
-    if others or redated or was == now_visible:
+    if others or was == now_visible:
         log_change(db, "issue", issue_id, "updated", now)
     if was != now_visible:
         log_change(db, "issue", issue_id, "published" if now_visible else "unpublished", now)
