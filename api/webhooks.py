@@ -32,6 +32,7 @@ import socket
 import uuid
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -207,9 +208,16 @@ def render_item(db: Database, kind: str, item_id: int) -> dict[str, Any] | None:
     def as_editor() -> dict[str, Any] | None:
         set_previewing(True)  # in a copy of the context: the request's own view is kept
         row = fetch(db, item_id)
-        return schema().dump(row) if row is not None else None
+        return _dumper(schema).dump(row) if row is not None else None
 
     return contextvars.copy_context().run(as_editor)
+
+
+@lru_cache(maxsize=8)
+def _dumper(schema: type[Schema]) -> Schema:
+    """One instance per schema: building one costs more than a dump, and dumping is
+    stateless."""
+    return schema()
 
 
 def item_url(kind: str, item_id: int) -> str:
