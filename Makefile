@@ -16,10 +16,11 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/activate
 	$(BIN)/pip install --quiet -e ".[dev]"
 	touch $@
 
-serve: $(VENV)/.installed  ## set up, seed an empty database, serve on 127.0.0.1:5000
+serve: $(VENV)/.installed  ## set up, seed an empty database, serve on 127.0.0.1:5000 with the worker
 	$(BIN)/flask seed --if-empty
-	PATH="$(CURDIR)/$(BIN):$$PATH" HOST=$(HOST) PORT=$(PORT) \
-		FLASK_PUBLIC_BASE_URL=$${FLASK_PUBLIC_BASE_URL:-http://$(HOST):$(PORT)} sh -c "exec $$(sed -n 's/^web: *//p' Procfile)"
+	PATH="$(CURDIR)/$(BIN):$$PATH" HOST=$(HOST) \
+		FLASK_PUBLIC_BASE_URL=$${FLASK_PUBLIC_BASE_URL:-http://$(HOST):$(PORT)} \
+		$(BIN)/honcho start --port $(PORT) -f Procfile
 
 test: $(VENV)/.installed  ## set up with dev tools, lint, type-check, run the suite, check the TypeScript SDK
 	$(BIN)/ruff check api tests bench scripts

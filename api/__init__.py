@@ -80,6 +80,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from .replica import init_replica
 
     init_replica(app)  # FLASK_REPLICA_OF set: read-only node, writes answered 421
+    from .webhooks import init_webhooks
+
+    init_webhooks(app)  # /v1/webhooks, its CLI, and the outbox fed before each commit
     from .cache import init_response_cache
 
     init_response_cache(app)  # last: the outermost WSGI layer, in front of ProxyFix too

@@ -53,4 +53,21 @@ DEFAULTS: dict[str, object] = {
     # replicas' URLs, whose /healthz must show a write before its purge is sent.
     "CACHE_PURGE_URLS": [],
     "REPLICA_URLS": [],
+    # Webhooks and the worker (api/webhooks.py, api/worker.py) ---------------------------------
+    # Receivers on loopback, private or link-local addresses are refused unless this is true.
+    "WEBHOOK_ALLOW_PRIVATE_URLS": False,
+    # Seconds before each retry of a failed delivery (Standard Webhooks' advice: 5 s, 5 min,
+    # 30 min, 2 h, 5 h, 10 h, 10 h): 8 attempts in all.
+    "WEBHOOK_RETRY_SCHEDULE": [5, 300, 1800, 7200, 18000, 36000, 36000],
+    # Failed deliveries (every attempt used) in a row that disable an endpoint.
+    "WEBHOOK_DISABLE_AFTER": 5,
+    # Per request to a receiver or a cache node (connect, each read and write).
+    "WEBHOOK_TIMEOUT_SECONDS": 10,
+    # Seconds before each retry of a cache purge that failed.
+    "CACHE_PURGE_RETRY_SCHEDULE": [1, 5, 30, 300, 1800],
+    # How often the worker looks at the outbox, and its sending threads (one lane each).
+    "WORKER_POLL_SECONDS": 0.5,
+    "WORKER_THREADS": 8,
+    # The huey queue's SQLite file; None means worker-queue.db in the instance folder.
+    "WORKER_QUEUE": None,
 }

@@ -118,6 +118,12 @@ def init_db(path: str | Path, busy_timeout_ms: int = 5000) -> None:
             db.close()
 
 
+# Called with the connection at the end of every write transaction, before COMMIT, so
+# what they write commits (or rolls back) with the content. db.py knows nothing of them:
+# a higher layer registers itself (api.webhooks feeds the outbox from the change log).
+before_commit: list[Callable[[Database], None]] = []
+
+
 @contextmanager
 def write_transaction(db: Database) -> Iterator[Database]:
     """All-or-nothing write. BEGIN IMMEDIATE takes the write lock up front, so a
@@ -135,6 +141,8 @@ def write_transaction(db: Database) -> Iterator[Database]:
     db.execute("BEGIN IMMEDIATE")
     try:
         yield db
+        for hook in before_commit:
+            hook(db)
     except BaseException:
         db.rollback()
         raise
@@ -510,3 +518,106 @@ def m011_speed(db: Database) -> None:
         db.execute(f"DROP TRIGGER IF EXISTS {trigger}")
     db.execute("DROP TABLE IF EXISTS articles_fts")
     db.execute("CREATE INDEX search_docs_term ON search_docs (type, item_id, id)")
+
+
+# Webhooks and cache purges (m012) ---------------------------------------------------------
+# The outbox: webhook_events (one per change-log event, its body as sent), deliveries (one
+# per event and endpoint: its webhook-id, state and schedule), delivery_attempts (each try)
+# and purges (one per write and cache node). They are written in the content's own
+# transaction; the worker process reads them, so a crash of the worker loses nothing.
+# outbox_state holds how far the change log has been turned into events (fed_seq) and when
+# the worker last looked for scheduled content coming due (schedule_checked_at).
+# changes.cause is NULL for a write; 'schedule' for a moment passing, which the sync
+# already reads from the content itself.
+@migrations()
+def m012_webhooks(db: Database) -> None:
+    from .timefmt import utc_now
+
+    db.execute("ALTER TABLE changes ADD COLUMN cause TEXT")
+    db.execute(
+        """CREATE TABLE webhooks (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            url TEXT NOT NULL,
+            description TEXT,
+            events TEXT NOT NULL,
+            secret TEXT NOT NULL,
+            enabled INTEGER NOT NULL DEFAULT 1,
+            consecutive_failures INTEGER NOT NULL DEFAULT 0,
+            disabled_at TEXT,
+            disabled_reason TEXT,
+            after_seq INTEGER NOT NULL,
+            lease_until TEXT,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        )"""
+    )
+    db.execute(
+        """CREATE TABLE webhook_events (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            seq INTEGER NOT NULL,
+            type TEXT NOT NULL,
+            timestamp TEXT NOT NULL,
+            body TEXT NOT NULL
+        )"""
+    )
+    db.execute(
+        """CREATE TABLE deliveries (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            webhook_id INTEGER NOT NULL REFERENCES webhooks(id) ON DELETE CASCADE,
+            event_id INTEGER NOT NULL REFERENCES webhook_events(id),
+            message_id TEXT NOT NULL UNIQUE,
+            state TEXT NOT NULL DEFAULT 'pending'
+                CHECK (state IN ('pending', 'delivered', 'failed')),
+            attempts INTEGER NOT NULL DEFAULT 0,
+            next_attempt_at TEXT,
+            last_attempt_at TEXT,
+            last_response_code INTEGER,
+            last_error TEXT,
+            created_at TEXT NOT NULL,
+            delivered_at TEXT
+        )"""
+    )
+    db.execute("CREATE INDEX deliveries_due ON deliveries (state, webhook_id, next_attempt_at)")
+    db.execute("CREATE INDEX deliveries_by_webhook ON deliveries (webhook_id, id)")
+    db.execute(
+        """CREATE TABLE delivery_attempts (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            delivery_id INTEGER NOT NULL REFERENCES deliveries(id) ON DELETE CASCADE,
+            at TEXT NOT NULL,
+            response_code INTEGER,
+            error TEXT,
+            duration_ms INTEGER NOT NULL
+        )"""
+    )
+    db.execute("CREATE INDEX delivery_attempts_delivery ON delivery_attempts (delivery_id, id)")
+    db.execute(
+        """CREATE TABLE purges (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            node TEXT NOT NULL,
+            keys TEXT NOT NULL,
+            -- the write's last change-log seq: replicas must hold it before the purge goes
+            position INTEGER,
+            state TEXT NOT NULL DEFAULT 'pending'
+                CHECK (state IN ('pending', 'delivered', 'failed')),
+            attempts INTEGER NOT NULL DEFAULT 0,
+            next_attempt_at TEXT,
+            lease_until TEXT,
+            last_response_code INTEGER,
+            last_error TEXT,
+            created_at TEXT NOT NULL,
+            done_at TEXT
+        )"""
+    )
+    db.execute("CREATE INDEX purges_due ON purges (state, next_attempt_at)")
+    db.execute(
+        """CREATE TABLE outbox_state (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            fed_seq INTEGER NOT NULL,
+            schedule_checked_at TEXT NOT NULL
+        )"""
+    )
+    db.execute(
+        "INSERT INTO outbox_state (id, fed_seq, schedule_checked_at)"
+        " SELECT 1, COALESCE(MAX(seq), 0), ? FROM changes",
+        [utc_now()],
+    )

@@ -176,8 +176,8 @@ def parameter_cases() -> Iterator[tuple[str, str, dict[str, str]]]:
     """(operationId, path with path examples filled in, query) for each example value."""
     for template, item in spec_document()["paths"].items():
         operation = item.get("get")
-        if operation is None:
-            continue
+        if operation is None or operation.get("security") == [{"adminKey": []}]:
+            continue  # admins' resources (webhooks) are no seeded content
         parameters = [resolve(p) for p in operation.get("parameters", [])]
         path_values: dict[str, list[str]] = {
             p["name"]: [str(e["value"]) for e in p.get("examples", {}).values()]

@@ -3,10 +3,12 @@
 A sync runs between two points of the log, fixed when it starts: `from` (the
 token's) and `to` (the log's end then). A delta is every (type, id) the log names in
 between, plus what turned visible by time (a scheduled article whose moment came,
-with its parts, terms and issue). Each is read when its page is served: an item the
-public can see comes in full, anything else as a tombstone. A change made while a
-client pages is past `to`, so the next sync brings it; nothing is lost, and an item
-unchanged since the token is not sent again.
+with its parts, terms and issue; the log lines the worker writes for such a
+moment, for webhooks, are left out: the time window already has them). Each is
+read when its page is served: an item the public can see comes in full, anything
+else as a tombstone. A change made while a client pages is past `to`, so the next
+sync brings it; nothing is lost, and an item unchanged since the token is not sent
+again.
 
 Tokens and cursors are opaque, versioned base64url JSON with a checksum: a made-up
 or damaged one is refused rather than misread.
@@ -134,6 +136,7 @@ _RIPENED_PARTS = f"""
 _CHANGED = f"""
     SELECT type, item_id, MAX(at) AS at FROM (
         SELECT type, item_id, at FROM changes WHERE seq > :from_seq AND seq <= :to_seq
+            AND cause IS NULL
         UNION ALL {_RIPENED}
         UNION ALL {_RIPENED_PARTS}
     ) WHERE type IN ({{types}}) GROUP BY type, item_id

@@ -56,13 +56,32 @@ def child_snapshot(db: Database, article_id: int) -> dict[str, dict[int, str]]:
     }
 
 
-def log_change(db: Database, kind: str, item_id: int, action: str, now: str) -> None:
-    """One line of the change log, in the writer's transaction: the sync reads it, and
-    webhooks will. What the item looks like is decided when it is read, never stored."""
+def log_change(
+    db: Database, kind: str, item_id: int, action: str, now: str, *, cause: str | None = None
+) -> None:
+    """One line of the change log, in the writer's transaction: the sync reads it, and so
+    do webhooks (api.webhooks turns the lines into events before the commit). What the
+    item looks like is decided when it is read, never stored. `cause` is None for a write,
+    "schedule" when the line only records a moment passing (the sync reads that from the
+    content itself)."""
+    values = {"now": now, "type": kind, "id": item_id, "action": action}
+    if cause is None:  # the columns every schema since m003 has
+        db.execute(
+            "INSERT INTO changes (at, type, item_id, action) VALUES (:now, :type, :id, :action)",
+            values,
+        )
+        return
     db.execute(
-        "INSERT INTO changes (at, type, item_id, action) VALUES (:now, :type, :id, :action)",
-        {"now": now, "type": kind, "id": item_id, "action": action},
+        "INSERT INTO changes (at, type, item_id, action, cause)"
+        " VALUES (:now, :type, :id, :action, :cause)",
+        {**values, "cause": cause},
     )
+
+
+def _issue_visible(row: dict[str, Any], now: str) -> bool:
+    """The public sees it (store.common.VISIBLE_ISSUE, for one row)."""
+    day = row.get("published_on")
+    return row["status"] == "published" and (day is None or day <= now[:10])
 
 
 def issue_by_number(db: Database, number: int) -> dict[str, Any] | None:
@@ -81,16 +100,30 @@ def insert_issue(db: Database, values: dict[str, Any], now: str) -> int:
     )
     issue_id = inserted_id(cursor)
     log_change(db, "issue", issue_id, "created", now)
+    if _issue_visible(values, now):
+        log_change(db, "issue", issue_id, "published", now)
     return issue_id
 
 
 def update_issue(db: Database, issue_id: int, values: dict[str, Any], now: str) -> None:
+    """A change of what the public sees is publishing or unpublishing, not an update."""
+    before = one(db, "SELECT * FROM issues WHERE id = :id", {"id": issue_id})
     assignments = ", ".join(f"{key} = :{key}" for key in values)
     db.execute(
         f"UPDATE issues SET {assignments}, deleted_at = NULL, updated_at = :now WHERE id = :id",
         {**values, "now": now, "id": issue_id},
     )
-    log_change(db, "issue", issue_id, "updated", now)
+    if before is None:
+        log_change(db, "issue", issue_id, "updated", now)
+        return
+    was, now_visible = _issue_visible(before, now), _issue_visible(values, now)
+    others = any(
+        before.get(k) != v for k, v in values.items() if k not in ("status", "published_on")
+    )
+    if others or was == now_visible:
+        log_change(db, "issue", issue_id, "updated", now)
+    if was != now_visible:
+        log_change(db, "issue", issue_id, "published" if now_visible else "unpublished", now)
 
 
 def live_articles_in_issue(db: Database, issue_id: int) -> int:
@@ -166,7 +199,11 @@ def upsert_issue(
             " updated_at) VALUES (:number, :slug, :title, :published_on, 'published', :now, :now)",
             {"number": number, **wanted, "now": now},
         )
-        return inserted_id(cursor)
+        issue_id = inserted_id(cursor)
+        log_change(db, "issue", issue_id, "created", now)
+        if _issue_visible({"status": "published", **wanted}, now):
+            log_change(db, "issue", issue_id, "published", now)
+        return issue_id
     changed = {key: value for key, value in stated.items() if row[key] != value}
     if changed:
         assignments = ", ".join(f"{key} = :{key}" for key in changed)
@@ -208,7 +245,9 @@ def term_id(db: Database, slug: str, term: str, now: str) -> int:
         "INSERT INTO terms (slug, term, created_at) VALUES (:slug, :term, :now)",
         {"slug": slug, "term": term, "now": now},
     )
-    return inserted_id(cursor)
+    created = inserted_id(cursor)
+    log_change(db, "term", created, "created", now)
+    return created
 
 
 def replace_article_terms(db: Database, article_id: int, uses: list[dict[str, Any]]) -> None:

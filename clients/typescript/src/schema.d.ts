@@ -564,6 +564,78 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List webhook endpoints
+         * @description Newest first, never with their secrets. Needs an admin key.
+         */
+        get: operations["listWebhooks"];
+        put?: never;
+        /**
+         * Register a webhook endpoint
+         * @description It receives the events written from now on that `events` names (`article.published`, `article.*`, `*`; an unknown name is a 422). Each is a signed POST (Standard Webhooks; see the callback). The answer shows the signing `secret` this once. A receiver on a loopback, private or link-local address is a 422 unless the server allows them. Needs an admin key. The CLI does the same: `flask --app api webhooks add URL --event 'article.*'`.
+         */
+        post: operations["createWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhooks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a webhook endpoint
+         * @description Without its secret. `enabled` false and `disabled_at` show an endpoint the server disabled after failed deliveries. Needs an admin key.
+         */
+        get: operations["getWebhook"];
+        put?: never;
+        post?: never;
+        /**
+         * Remove a webhook endpoint
+         * @description With its deliveries; nothing more is sent to it. `If-Match` is honoured when sent. Needs an admin key.
+         */
+        delete: operations["deleteWebhook"];
+        options?: never;
+        head?: never;
+        /**
+         * Change, disable or enable a webhook endpoint
+         * @description A merge of the fields sent. `enabled: true` resumes a disabled endpoint: the deliveries it kept are sent at once. `If-Match` is honoured when sent. Needs an admin key.
+         */
+        patch: operations["updateWebhook"];
+        trace?: never;
+    };
+    "/v1/webhooks/{id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List an endpoint's deliveries
+         * @description One per event sent to this endpoint, newest first: its `webhook-id`, its state (pending, delivered, failed), every attempt with its time and response code or error, and the last response code and time. Needs an admin key.
+         */
+        get: operations["listWebhookDeliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/openapi.json": {
         parameters: {
             query?: never;
@@ -2829,6 +2901,249 @@ export interface components {
             meta: components["schemas"]["ListMeta"];
             links: components["schemas"]["ListLinks"];
         };
+        /**
+         * @description An event type (`{type}.{action}`), every event of a type (`article.*`), or every event (`*`).
+         * @example article.published
+         * @enum {string}
+         */
+        EventSubscription: "*" | "issue.*" | "article.*" | "term.*" | "question.*" | "source.*" | "issue.created" | "issue.updated" | "issue.published" | "issue.unpublished" | "issue.deleted" | "article.created" | "article.updated" | "article.published" | "article.unpublished" | "article.deleted" | "term.created" | "term.updated" | "term.published" | "term.unpublished" | "term.deleted" | "question.created" | "question.updated" | "question.published" | "question.unpublished" | "question.deleted" | "source.created" | "source.updated" | "source.published" | "source.unpublished" | "source.deleted";
+        /**
+         * @description `{type}.{action}`. A write that creates an item already published sends `created` then `published`; a change of status sends `published` or `unpublished`, not `updated`; any other change `updated`; scheduled content sends `published` when its moment comes.
+         * @example article.published
+         * @enum {string}
+         */
+        EventType: "issue.created" | "issue.updated" | "issue.published" | "issue.unpublished" | "issue.deleted" | "article.created" | "article.updated" | "article.published" | "article.unpublished" | "article.deleted" | "term.created" | "term.updated" | "term.published" | "term.unpublished" | "term.deleted" | "question.created" | "question.updated" | "question.published" | "question.unpublished" | "question.deleted" | "source.created" | "source.updated" | "source.published" | "source.unpublished" | "source.deleted";
+        /**
+         * @description An endpoint that receives signed events. Its secret is shown only when it is created.
+         * @example {
+         *       "id": 1,
+         *       "url": "https://hooks.example.org/insight-fortnight",
+         *       "description": "Rebuild the website",
+         *       "events": [
+         *         "article.*",
+         *         "issue.published"
+         *       ],
+         *       "enabled": true,
+         *       "consecutive_failures": 0,
+         *       "disabled_at": null,
+         *       "disabled_reason": null,
+         *       "created_at": "2026-12-01T12:00:00Z",
+         *       "updated_at": "2026-12-01T12:00:00Z",
+         *       "deliveries_url": "http://127.0.0.1:5000/v1/webhooks/1/deliveries"
+         *     }
+         */
+        Webhook: {
+            id: number;
+            /**
+             * Format: uri
+             * @description The receiver: every event it subscribes to is POSTed here.
+             */
+            url: string;
+            description: string | null;
+            events: components["schemas"]["EventSubscription"][];
+            /** @description False once `consecutive_failures` reached the server's limit (or an admin disabled it); its pending deliveries are kept and sent when it is enabled again. */
+            enabled: boolean;
+            /** @description Deliveries in a row that failed every attempt. */
+            consecutive_failures: number;
+            /** Format: date-time */
+            disabled_at: string | null;
+            disabled_reason: string | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+            /** Format: uri */
+            deliveries_url: string;
+        };
+        /**
+         * @description A new endpoint, with its signing secret: store it now, it is not shown again.
+         * @example {
+         *       "id": 1,
+         *       "url": "https://hooks.example.org/insight-fortnight",
+         *       "description": "Rebuild the website",
+         *       "events": [
+         *         "article.*",
+         *         "issue.published"
+         *       ],
+         *       "enabled": true,
+         *       "consecutive_failures": 0,
+         *       "disabled_at": null,
+         *       "disabled_reason": null,
+         *       "created_at": "2026-12-01T12:00:00Z",
+         *       "updated_at": "2026-12-01T12:00:00Z",
+         *       "deliveries_url": "http://127.0.0.1:5000/v1/webhooks/1/deliveries",
+         *       "secret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw2mDEp1IRCmA="
+         *     }
+         */
+        WebhookCreated: {
+            id: number;
+            /**
+             * Format: uri
+             * @description The receiver: every event it subscribes to is POSTed here.
+             */
+            url: string;
+            description: string | null;
+            events: components["schemas"]["EventSubscription"][];
+            /** @description False once `consecutive_failures` reached the server's limit (or an admin disabled it); its pending deliveries are kept and sent when it is enabled again. */
+            enabled: boolean;
+            /** @description Deliveries in a row that failed every attempt. */
+            consecutive_failures: number;
+            /** Format: date-time */
+            disabled_at: string | null;
+            disabled_reason: string | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+            /** Format: uri */
+            deliveries_url: string;
+            /** @description `whsec_` and standard base64 of 32 random bytes: the key of the `webhook-signature` HMAC (Standard Webhooks). */
+            secret: string;
+        };
+        /** @description One webhook endpoint. */
+        WebhookEnvelope: {
+            data: components["schemas"]["Webhook"];
+        };
+        /** @description The endpoint just registered, with its secret. */
+        WebhookCreatedEnvelope: {
+            data: components["schemas"]["WebhookCreated"];
+        };
+        /** @description A page of webhook endpoints, newest first. */
+        WebhookList: {
+            data: components["schemas"]["Webhook"][];
+            meta: components["schemas"]["ListMeta"];
+            links: components["schemas"]["ListLinks"];
+        };
+        /**
+         * @description A new endpoint. A receiver on a loopback, private or link-local address is refused (422) unless the server allows it (`FLASK_WEBHOOK_ALLOW_PRIVATE_URLS=1`).
+         * @example {
+         *       "url": "https://hooks.example.org/insight-fortnight",
+         *       "events": [
+         *         "article.*",
+         *         "issue.published"
+         *       ],
+         *       "description": "Rebuild the website"
+         *     }
+         */
+        WebhookBody: {
+            /** Format: uri */
+            url: string;
+            events: components["schemas"]["EventSubscription"][];
+            description?: string | null;
+            enabled?: boolean;
+        };
+        /**
+         * @description What to change. `enabled: true` enables a disabled endpoint again: its failures are forgotten and its kept deliveries are sent at once.
+         * @example {
+         *       "enabled": true
+         *     }
+         */
+        WebhookPatch: {
+            /** Format: uri */
+            url?: string;
+            events?: components["schemas"]["EventSubscription"][];
+            description?: string | null;
+            enabled?: boolean;
+        };
+        /** @description One try: its time, and the receiver's status code or the error. */
+        DeliveryAttempt: {
+            /** Format: date-time */
+            at: string;
+            response_code: number | null;
+            /** @description Null when the receiver answered 2xx. */
+            error: string | null;
+            duration_ms: number;
+        };
+        /**
+         * @description One event sent to one endpoint.
+         * @example {
+         *       "id": "msg_2f1c8e0b9d3a4e6f8a7b5c4d3e2f1a0b",
+         *       "event_type": "article.published",
+         *       "timestamp": "2026-12-01T12:00:00Z",
+         *       "state": "delivered",
+         *       "attempt_count": 2,
+         *       "next_attempt_at": null,
+         *       "last_attempt_at": "2026-12-01T12:00:05Z",
+         *       "last_response_code": 200,
+         *       "last_error": null,
+         *       "created_at": "2026-12-01T12:00:00Z",
+         *       "delivered_at": "2026-12-01T12:00:05Z",
+         *       "attempts": [
+         *         {
+         *           "at": "2026-12-01T12:00:00Z",
+         *           "response_code": 500,
+         *           "error": "HTTP 500",
+         *           "duration_ms": 12
+         *         },
+         *         {
+         *           "at": "2026-12-01T12:00:05Z",
+         *           "response_code": 200,
+         *           "error": null,
+         *           "duration_ms": 9
+         *         }
+         *       ]
+         *     }
+         */
+        Delivery: {
+            /** @description The `webhook-id` header, the same on every retry. */
+            id: string;
+            event_type: components["schemas"]["EventType"];
+            /**
+             * Format: date-time
+             * @description When the event happened (the body's `timestamp`).
+             */
+            timestamp: string;
+            /** @enum {string} */
+            state: "pending" | "delivered" | "failed";
+            attempt_count: number;
+            /**
+             * Format: date-time
+             * @description When it is tried next (pending only).
+             */
+            next_attempt_at: string | null;
+            /** Format: date-time */
+            last_attempt_at: string | null;
+            last_response_code: number | null;
+            last_error: string | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            delivered_at: string | null;
+            attempts: components["schemas"]["DeliveryAttempt"][];
+        };
+        /** @description A page of an endpoint's deliveries, newest first. */
+        DeliveryList: {
+            data: components["schemas"]["Delivery"][];
+            meta: components["schemas"]["ListMeta"];
+            links: components["schemas"]["ListLinks"];
+        };
+        /**
+         * @description The body of every delivery (`Content-Type: application/json`). `item` is the object as an editor's key saw it at its detail URL when the event was written (null after a delete); `url` is its API URL by id. Order of arrival is not guaranteed: order by `timestamp`. Deliveries are at least once: deduplicate on `webhook-id`.
+         * @example {
+         *       "type": "question.deleted",
+         *       "timestamp": "2026-12-01T12:00:00Z",
+         *       "data": {
+         *         "type": "question",
+         *         "id": 1,
+         *         "url": "http://127.0.0.1:5000/v1/questions/1",
+         *         "item": null
+         *       }
+         *     }
+         */
+        WebhookEvent: {
+            type: components["schemas"]["EventType"];
+            /** Format: date-time */
+            timestamp: string;
+            data: {
+                /** @enum {string} */
+                type: "issue" | "article" | "term" | "question" | "source";
+                id: number;
+                /** Format: uri */
+                url: string;
+                /** @description As its detail GET returns it to an editor: `Issue…`, `Article`, `GlossaryTermDetail`, `Question` or `Source`. */
+                item: Record<string, never> | null;
+            };
+        };
     };
     responses: {
         /** @description Not Modified: the `If-None-Match` ETag is current. No body; keep your copy. */
@@ -3067,6 +3382,29 @@ export interface components {
             };
             content?: never;
         };
+        /** @description Precondition Failed: the `If-Match` ETag (or `If-Unmodified-Since` date) sent with this read does not match the current version. A problem, without the resource, sent with `Cache-Control: no-store`. */
+        ReadPreconditionFailed: {
+            headers: {
+                /**
+                 * @description Never kept by a cache.
+                 * @example no-store
+                 */
+                "Cache-Control"?: string;
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "about:blank",
+                 *       "title": "Precondition Failed",
+                 *       "status": 412,
+                 *       "detail": "If-Match (or If-Unmodified-Since) does not match the current version; GET it again without the condition to see it.",
+                 *       "instance": "/v1/articles/1"
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
         /** @description Misdirected Request: this node is a read-only replica (`FLASK_REPLICA_OF` is set). Nothing was written; send the same request to the primary, which the `detail` and the `Link: <…>; rel="primary"` header name. */
         MisdirectedRequest: {
             headers: {
@@ -3090,29 +3428,6 @@ export interface components {
                  *       "status": 421,
                  *       "detail": "This node is a read-only replica; send writes to the primary: https://api.example.org/v1/articles",
                  *       "instance": "/v1/articles"
-                 *     }
-                 */
-                "application/problem+json": components["schemas"]["Problem"];
-            };
-        };
-        /** @description Precondition Failed: the `If-Match` ETag (or `If-Unmodified-Since` date) sent with this read does not match the current version. A problem, without the resource, sent with `Cache-Control: no-store`. */
-        ReadPreconditionFailed: {
-            headers: {
-                /**
-                 * @description Never kept by a cache.
-                 * @example no-store
-                 */
-                "Cache-Control"?: string;
-                [name: string]: unknown;
-            };
-            content: {
-                /**
-                 * @example {
-                 *       "type": "about:blank",
-                 *       "title": "Precondition Failed",
-                 *       "status": 412,
-                 *       "detail": "If-Match (or If-Unmodified-Since) does not match the current version; GET it again without the condition to see it.",
-                 *       "instance": "/v1/articles/1"
                  *     }
                  */
                 "application/problem+json": components["schemas"]["Problem"];
@@ -3256,6 +3571,10 @@ export interface components {
         SyncType: ("issue" | "article" | "term" | "question" | "source")[];
         /** @description Elements per page (default 100, at most 500). */
         SyncLimit: number;
+        /** @description The webhook endpoint's id. */
+        WebhookId: number;
+        /** @description Only deliveries in this state. */
+        DeliveryState: "pending" | "delivered" | "failed";
     };
     requestBodies: never;
     headers: {
@@ -5375,6 +5694,273 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            412: components["responses"]["ReadPreconditionFailed"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    listWebhooks: {
+        parameters: {
+            query?: {
+                /** @description Page size: how many items to return (1–100). Example: `20`. */
+                limit?: components["parameters"]["Limit"];
+                /** @description Opaque position from `meta.next_cursor` of the previous page. Do not build or parse it, and keep the other parameters as they were. Easiest: follow `links.next`. A cursor that cannot be read is a 400. (No example here: Swagger UI would send it with every "Try it out".) */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: {
+                /** @description The `ETag` of the copy you have. If it is still current the answer is `304 Not Modified` with no body: keep using your copy. Leave it empty in "Try it out" to get the whole answer. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of endpoints. */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    /**
+                     * @description Always `private, no-store`: an admin's answer.
+                     * @example private, no-store
+                     */
+                    "Cache-Control"?: string;
+                    Vary: components["headers"]["Vary"];
+                    Link: components["headers"]["Link"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookList"];
+                };
+            };
+            304: components["responses"]["NotModified"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            412: components["responses"]["ReadPreconditionFailed"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    createWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookBody"];
+            };
+        };
+        responses: {
+            /** @description Created, with its secret. */
+            201: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    /**
+                     * @description Always `private, no-store`: an admin's answer.
+                     * @example private, no-store
+                     */
+                    "Cache-Control"?: string;
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    Location: components["headers"]["Location"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookCreatedEnvelope"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
+            421: components["responses"]["MisdirectedRequest"];
+            422: components["responses"]["InvalidBody"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    getWebhook: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The `ETag` of the copy you have. If it is still current the answer is `304 Not Modified` with no body: keep using your copy. Leave it empty in "Try it out" to get the whole answer. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
+            path: {
+                /** @description The webhook endpoint's id. */
+                id: components["parameters"]["WebhookId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The endpoint. */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    /**
+                     * @description Always `private, no-store`: an admin's answer.
+                     * @example private, no-store
+                     */
+                    "Cache-Control"?: string;
+                    Vary: components["headers"]["Vary"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEnvelope"];
+                };
+            };
+            304: components["responses"]["NotModified"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            405: components["responses"]["MethodNotAllowed"];
+            412: components["responses"]["ReadPreconditionFailed"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    deleteWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The ETag of the item's GET (as last read); `*` matches any. Without it 428, when stale 412 and nothing is written. */
+                "If-Match": components["parameters"]["IfMatch"];
+            };
+            path: {
+                /** @description The webhook endpoint's id. */
+                id: components["parameters"]["WebhookId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: components["responses"]["Deleted"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            412: components["responses"]["PreconditionFailed"];
+            414: components["responses"]["UriTooLong"];
+            421: components["responses"]["MisdirectedRequest"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    updateWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The ETag of the item's GET (as last read); `*` matches any. Without it 428, when stale 412 and nothing is written. */
+                "If-Match": components["parameters"]["IfMatch"];
+            };
+            path: {
+                /** @description The webhook endpoint's id. */
+                id: components["parameters"]["WebhookId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookPatch"];
+                "application/merge-patch+json": components["schemas"]["WebhookPatch"];
+            };
+        };
+        responses: {
+            /** @description The endpoint as its GET returns it. */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    /**
+                     * @description Always `private, no-store`: an admin's answer.
+                     * @example private, no-store
+                     */
+                    "Cache-Control"?: string;
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEnvelope"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
+            421: components["responses"]["MisdirectedRequest"];
+            422: components["responses"]["InvalidBody"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    listWebhookDeliveries: {
+        parameters: {
+            query?: {
+                /** @description Only deliveries in this state. */
+                state?: components["parameters"]["DeliveryState"];
+                /** @description Page size: how many items to return (1–100). Example: `20`. */
+                limit?: components["parameters"]["Limit"];
+                /** @description Opaque position from `meta.next_cursor` of the previous page. Do not build or parse it, and keep the other parameters as they were. Easiest: follow `links.next`. A cursor that cannot be read is a 400. (No example here: Swagger UI would send it with every "Try it out".) */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: {
+                /** @description The `ETag` of the copy you have. If it is still current the answer is `304 Not Modified` with no body: keep using your copy. Leave it empty in "Try it out" to get the whole answer. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
+            path: {
+                /** @description The webhook endpoint's id. */
+                id: components["parameters"]["WebhookId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of deliveries. */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    /**
+                     * @description Always `private, no-store`: an admin's answer.
+                     * @example private, no-store
+                     */
+                    "Cache-Control"?: string;
+                    Vary: components["headers"]["Vary"];
+                    Link: components["headers"]["Link"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeliveryList"];
+                };
+            };
+            304: components["responses"]["NotModified"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            405: components["responses"]["MethodNotAllowed"];
             412: components["responses"]["ReadPreconditionFailed"];
             414: components["responses"]["UriTooLong"];
             429: components["responses"]["TooManyRequests"];
