@@ -1013,7 +1013,7 @@ export interface components {
                  * @description `draft` editions are only visible to editors.
                  * @enum {string}
                  */
-                status: "draft" | "published";
+                status: "draft" | "scheduled" | "published";
                 /** @description Number of articles in the edition. */
                 article_count: number;
                 /**
@@ -3050,7 +3050,7 @@ export interface components {
     parameters: {
         /** @description Page size: how many items to return (1–100). Example: `20`. */
         Limit: number;
-        /** @description Opaque position from `meta.next_cursor` of the previous page. Do not build or parse it, and keep the other parameters as they were. Easiest: follow `links.next`. A cursor that cannot be read is a 400. (No example here: Swagger UI would send it with every "Try it out".) */
+        /** @description Opaque position from `meta.next_cursor` of the previous page. Do not build or parse it, and keep the other parameters as they were. Easiest: follow `links.next`. A cursor that cannot be read is a 400. (No example here: Swagger UI would send it with every "Try it out".) A well-formed cursor that this API never issued (made up, or from another list, sort or database) is a 400 too. */
         Cursor: string;
         /** @description How text comes back (`lede`, section `paragraphs` and item `text`). `text`: plain text. `html`: HTML built and escaped by the API, safe to insert as HTML, with Key Terms marked where they occur: `<a class="glossary-term" href="…" data-term="cold-war"><dfn>Cold War</dfn></a>` with the term's `web_url` when the term URL template is configured, else `<dfn data-term="cold-war">Cold War</dfn>`. `markdown`: Markdown, with `[Cold War](…)` links to the term's `web_url` when configured, else the plain words. Example: `html`. */
         Format: "text" | "html" | "markdown";
@@ -3124,7 +3124,7 @@ export interface components {
         DryRun: boolean;
         /** @description `meta.next_sync_token` of the last page of your previous sync: only what changed since then comes back. Leave it out for the first sync. A token this server did not issue (or from another database) is a 400 problem: start again without one. Tokens are opaque and survive restarts. */
         SyncToken: string;
-        /** @description `meta.next_cursor` of the previous page of this sync (easiest: follow `links.next`). */
+        /** @description `meta.next_cursor` of the previous page of this sync (easiest: follow `links.next`). A well-formed cursor that this API never issued (made up, or from another list, sort or database) is a 400 too. */
         SyncCursor: string;
         /** @description Only these kinds of item. Deletions of these kinds are still reported. */
         SyncType: ("issue" | "article" | "term" | "question" | "source")[];
@@ -3290,7 +3290,7 @@ export interface operations {
             query?: {
                 /** @description Page size: how many items to return (1–100). Example: `20`. */
                 limit?: components["parameters"]["Limit"];
-                /** @description Opaque position from `meta.next_cursor` of the previous page. Do not build or parse it, and keep the other parameters as they were. Easiest: follow `links.next`. A cursor that cannot be read is a 400. (No example here: Swagger UI would send it with every "Try it out".) */
+                /** @description Opaque position from `meta.next_cursor` of the previous page. Do not build or parse it, and keep the other parameters as they were. Easiest: follow `links.next`. A cursor that cannot be read is a 400. (No example here: Swagger UI would send it with every "Try it out".) A well-formed cursor that this API never issued (made up, or from another list, sort or database) is a 400 too. */
                 cursor?: components["parameters"]["Cursor"];
                 /** @description Return only these top-level fields of each issue (default: all). Allowed: `id`, `number`, `slug`, `title`, `published_on`, `status`, `article_count`, `created_at`, `updated_at`, `url`, `web_url`. An unknown name is a 400 that lists the allowed ones. On the wire the names are comma-separated (`fields=id,number,slug,title,published_on`); repeating the parameter (`fields=id&fields=number`) means the same. */
                 fields?: components["parameters"]["IssueFields"];
@@ -3658,7 +3658,7 @@ export interface operations {
             query?: {
                 /** @description Page size: how many items to return (1–100). Example: `20`. */
                 limit?: components["parameters"]["Limit"];
-                /** @description Opaque position from `meta.next_cursor` of the previous page. Do not build or parse it, and keep the other parameters as they were. Easiest: follow `links.next`. A cursor that cannot be read is a 400. (No example here: Swagger UI would send it with every "Try it out".) */
+                /** @description Opaque position from `meta.next_cursor` of the previous page. Do not build or parse it, and keep the other parameters as they were. Easiest: follow `links.next`. A cursor that cannot be read is a 400. (No example here: Swagger UI would send it with every "Try it out".) A well-formed cursor that this API never issued (made up, or from another list, sort or database) is a 400 too. */
                 cursor?: components["parameters"]["Cursor"];
                 /** @description Return only these top-level fields of each article (default: all). Allowed: `id`, `slug`, `title`, `lede`, `issue_id`, `published_at`, `status`, `word_count`, `reading_minutes`, `reading_level`, `created_at`, `updated_at`, `url`, `web_url`. An unknown name is a 400 that lists the allowed ones. Related content is chosen with `include`, not here. On the wire the names are comma-separated (`fields=id,slug,title,published_at`); repeating the parameter (`fields=id&fields=slug`) means the same. */
                 fields?: components["parameters"]["ArticleFields"];
@@ -3958,7 +3958,7 @@ export interface operations {
             query?: {
                 /** @description Page size: how many items to return (1–100). Example: `20`. */
                 limit?: components["parameters"]["Limit"];
-                /** @description Opaque position from `meta.next_cursor` of the previous page. Do not build or parse it, and keep the other parameters as they were. Easiest: follow `links.next`. A cursor that cannot be read is a 400. (No example here: Swagger UI would send it with every "Try it out".) */
+                /** @description Opaque position from `meta.next_cursor` of the previous page. Do not build or parse it, and keep the other parameters as they were. Easiest: follow `links.next`. A cursor that cannot be read is a 400. (No example here: Swagger UI would send it with every "Try it out".) A well-formed cursor that this API never issued (made up, or from another list, sort or database) is a 400 too. */
                 cursor?: components["parameters"]["Cursor"];
                 /** @description Return only these top-level fields of each section (default: all). Allowed: `id`, `article_id`, `kind`, `position`, `number`, `heading`, `anchor`, `paragraphs`, `items`. An unknown name is a 400 that lists the allowed ones. On the wire the names are comma-separated (`fields=heading,anchor,paragraphs,items`); repeating the parameter (`fields=heading&fields=anchor`) means the same. */
                 fields?: components["parameters"]["SectionFields"];
@@ -4049,7 +4049,7 @@ export interface operations {
             query?: {
                 /** @description Page size: how many items to return (1–100). Example: `20`. */
                 limit?: components["parameters"]["Limit"];
-                /** @description Opaque position from `meta.next_cursor` of the previous page. Do not build or parse it, and keep the other parameters as they were. Easiest: follow `links.next`. A cursor that cannot be read is a 400. (No example here: Swagger UI would send it with every "Try it out".) */
+                /** @description Opaque position from `meta.next_cursor` of the previous page. Do not build or parse it, and keep the other parameters as they were. Easiest: follow `links.next`. A cursor that cannot be read is a 400. (No example here: Swagger UI would send it with every "Try it out".) A well-formed cursor that this API never issued (made up, or from another list, sort or database) is a 400 too. */
                 cursor?: components["parameters"]["Cursor"];
                 /** @description Return only these top-level fields of each question (default: all). Allowed: `id`, `article_id`, `position`, `text`, `kinds`. An unknown name is a 400 that lists the allowed ones. On the wire the names are comma-separated (`fields=id,text,kinds`); repeating the parameter (`fields=id&fields=text`) means the same. */
                 fields?: components["parameters"]["QuestionFields"];
@@ -4139,7 +4139,7 @@ export interface operations {
             query?: {
                 /** @description Page size: how many items to return (1–100). Example: `20`. */
                 limit?: components["parameters"]["Limit"];
-                /** @description Opaque position from `meta.next_cursor` of the previous page. Do not build or parse it, and keep the other parameters as they were. Easiest: follow `links.next`. A cursor that cannot be read is a 400. (No example here: Swagger UI would send it with every "Try it out".) */
+                /** @description Opaque position from `meta.next_cursor` of the previous page. Do not build or parse it, and keep the other parameters as they were. Easiest: follow `links.next`. A cursor that cannot be read is a 400. (No example here: Swagger UI would send it with every "Try it out".) A well-formed cursor that this API never issued (made up, or from another list, sort or database) is a 400 too. */
                 cursor?: components["parameters"]["Cursor"];
                 /** @description Return only these top-level fields of each term (default: all). Allowed: `id`, `slug`, `term`, `definition`, `url`, `web_url`. An unknown name is a 400 that lists the allowed ones. On the wire the names are comma-separated (`fields=term,definition`); repeating the parameter (`fields=term&fields=definition`) means the same. */
                 fields?: components["parameters"]["ArticleTermFields"];
@@ -4229,7 +4229,7 @@ export interface operations {
             query?: {
                 /** @description Page size: how many items to return (1–100). Example: `20`. */
                 limit?: components["parameters"]["Limit"];
-                /** @description Opaque position from `meta.next_cursor` of the previous page. Do not build or parse it, and keep the other parameters as they were. Easiest: follow `links.next`. A cursor that cannot be read is a 400. (No example here: Swagger UI would send it with every "Try it out".) */
+                /** @description Opaque position from `meta.next_cursor` of the previous page. Do not build or parse it, and keep the other parameters as they were. Easiest: follow `links.next`. A cursor that cannot be read is a 400. (No example here: Swagger UI would send it with every "Try it out".) A well-formed cursor that this API never issued (made up, or from another list, sort or database) is a 400 too. */
                 cursor?: components["parameters"]["Cursor"];
                 /** @description Return only these top-level fields of each source (default: all). Allowed: `id`, `article_id`, `position`, `url`, `domain`, `publisher`, `published_on`. An unknown name is a 400 that lists the allowed ones. On the wire the names are comma-separated (`fields=url,publisher,published_on`); repeating the parameter (`fields=url&fields=publisher`) means the same. */
                 fields?: components["parameters"]["SourceFields"];
@@ -4356,7 +4356,7 @@ export interface operations {
             query?: {
                 /** @description Page size: how many items to return (1–100). Example: `20`. */
                 limit?: components["parameters"]["Limit"];
-                /** @description Opaque position from `meta.next_cursor` of the previous page. Do not build or parse it, and keep the other parameters as they were. Easiest: follow `links.next`. A cursor that cannot be read is a 400. (No example here: Swagger UI would send it with every "Try it out".) */
+                /** @description Opaque position from `meta.next_cursor` of the previous page. Do not build or parse it, and keep the other parameters as they were. Easiest: follow `links.next`. A cursor that cannot be read is a 400. (No example here: Swagger UI would send it with every "Try it out".) A well-formed cursor that this API never issued (made up, or from another list, sort or database) is a 400 too. */
                 cursor?: components["parameters"]["Cursor"];
                 /** @description Return only these top-level fields of each term (default: all). Allowed: `id`, `slug`, `term`, `definition`, `article_count`, `url`, `web_url`. An unknown name is a 400 that lists the allowed ones. On the wire the names are comma-separated (`fields=slug,term`); repeating the parameter (`fields=slug&fields=term`) means the same. */
                 fields?: components["parameters"]["GlossaryTermFields"];
@@ -4567,7 +4567,7 @@ export interface operations {
             query?: {
                 /** @description Page size: how many items to return (1–100). Example: `20`. */
                 limit?: components["parameters"]["Limit"];
-                /** @description Opaque position from `meta.next_cursor` of the previous page. Do not build or parse it, and keep the other parameters as they were. Easiest: follow `links.next`. A cursor that cannot be read is a 400. (No example here: Swagger UI would send it with every "Try it out".) */
+                /** @description Opaque position from `meta.next_cursor` of the previous page. Do not build or parse it, and keep the other parameters as they were. Easiest: follow `links.next`. A cursor that cannot be read is a 400. (No example here: Swagger UI would send it with every "Try it out".) A well-formed cursor that this API never issued (made up, or from another list, sort or database) is a 400 too. */
                 cursor?: components["parameters"]["Cursor"];
                 /** @description Return only these top-level fields of each question (default: all). Allowed: `id`, `article_id`, `position`, `text`, `kinds`. An unknown name is a 400 that lists the allowed ones. On the wire the names are comma-separated (`fields=id,text,kinds`); repeating the parameter (`fields=id&fields=text`) means the same. */
                 fields?: components["parameters"]["QuestionFields"];
@@ -4776,7 +4776,7 @@ export interface operations {
             query?: {
                 /** @description Page size: how many items to return (1–100). Example: `20`. */
                 limit?: components["parameters"]["Limit"];
-                /** @description Opaque position from `meta.next_cursor` of the previous page. Do not build or parse it, and keep the other parameters as they were. Easiest: follow `links.next`. A cursor that cannot be read is a 400. (No example here: Swagger UI would send it with every "Try it out".) */
+                /** @description Opaque position from `meta.next_cursor` of the previous page. Do not build or parse it, and keep the other parameters as they were. Easiest: follow `links.next`. A cursor that cannot be read is a 400. (No example here: Swagger UI would send it with every "Try it out".) A well-formed cursor that this API never issued (made up, or from another list, sort or database) is a 400 too. */
                 cursor?: components["parameters"]["Cursor"];
                 /** @description Return only these top-level fields of each source (default: all). Allowed: `id`, `article_id`, `position`, `url`, `domain`, `publisher`, `published_on`. An unknown name is a 400 that lists the allowed ones. On the wire the names are comma-separated (`fields=url,publisher,published_on`); repeating the parameter (`fields=url&fields=publisher`) means the same. */
                 fields?: components["parameters"]["SourceFields"];
@@ -4992,7 +4992,7 @@ export interface operations {
                 issue?: string;
                 /** @description Page size: how many items to return (1–100). Example: `20`. */
                 limit?: components["parameters"]["Limit"];
-                /** @description Opaque position from `meta.next_cursor` of the previous page. Do not build or parse it, and keep the other parameters as they were. Easiest: follow `links.next`. A cursor that cannot be read is a 400. (No example here: Swagger UI would send it with every "Try it out".) */
+                /** @description Opaque position from `meta.next_cursor` of the previous page. Do not build or parse it, and keep the other parameters as they were. Easiest: follow `links.next`. A cursor that cannot be read is a 400. (No example here: Swagger UI would send it with every "Try it out".) A well-formed cursor that this API never issued (made up, or from another list, sort or database) is a 400 too. */
                 cursor?: components["parameters"]["Cursor"];
             };
             header?: {
@@ -5030,7 +5030,7 @@ export interface operations {
             query?: {
                 /** @description `meta.next_sync_token` of the last page of your previous sync: only what changed since then comes back. Leave it out for the first sync. A token this server did not issue (or from another database) is a 400 problem: start again without one. Tokens are opaque and survive restarts. */
                 token?: components["parameters"]["SyncToken"];
-                /** @description `meta.next_cursor` of the previous page of this sync (easiest: follow `links.next`). */
+                /** @description `meta.next_cursor` of the previous page of this sync (easiest: follow `links.next`). A well-formed cursor that this API never issued (made up, or from another list, sort or database) is a 400 too. */
                 cursor?: components["parameters"]["SyncCursor"];
                 /** @description Only these kinds of item. Deletions of these kinds are still reported. */
                 type?: components["parameters"]["SyncType"];
