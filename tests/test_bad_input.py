@@ -625,3 +625,29 @@ def test_bad_limits(unchanged: FlaskClient, base: str, value: str, message: str)
 def test_the_content_is_there(site: dict[str, Any]) -> None:
     # The cases above ran over real content: 31 articles, so an empty database cannot pass.
     assert site["app"].test_client().get("/v1/articles").get_json()["meta"]["total"] == 31
+
+
+@pytest.mark.parametrize("method", ["PUT", "PATCH", "DELETE"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/v1/questions/9223372036854775808",
+        "/v1/sources/9999999999999999999",
+        "/v1/questions/99999999999999999999",
+        "/v1/sources/01",
+        "/v1/questions/%D9%A1",
+    ],
+)
+def test_a_write_to_an_id_nothing_has_is_404(
+    unchanged: FlaskClient, site: dict[str, Any], method: str, url: str
+) -> None:
+    # Was a 405 "Allow: GET" for ids past SQLite's range (werkzeug had matched the GET rule).
+    response = unchanged.open(
+        url,
+        method=method,
+        json={"text": "x"},
+        headers={**bearer(site["key"]), "If-Match": '"x"'},
+    )
+    body = assert_problem(response, 404)
+    assert "Allow" not in response.headers
+    no_internals(body)

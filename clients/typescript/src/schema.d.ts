@@ -2432,10 +2432,10 @@ export interface components {
             term: string;
             /** @description Its definition in this article. */
             definition: string;
-            id?: number | null;
-            slug?: string | null;
-            url?: string | null;
-            web_url?: string | null;
+            readonly id?: number | null;
+            readonly slug?: string | null;
+            readonly url?: string | null;
+            readonly web_url?: string | null;
         };
         QuestionInput: {
             /** @description The question. */
@@ -2443,11 +2443,11 @@ export interface components {
             /** @description Default: `["debate", "essay"]`. */
             kinds?: string[];
             /** @description The stored row's id: an edit keeps it; a new part leaves it out. */
-            id?: number | null;
+            readonly id?: number | null;
             /** @description Accepted back, not written. */
-            article_id?: number | null;
+            readonly article_id?: number | null;
             /** @description Accepted back, not written: the order in the list is the position. */
-            position?: number | null;
+            readonly position?: number | null;
         };
         SourceInput: {
             /**
@@ -2456,14 +2456,14 @@ export interface components {
              */
             url: string;
             /** @description The stored row's id: an edit keeps it; a new part leaves it out. */
-            id?: number | null;
+            readonly id?: number | null;
             /** @description Accepted back, not written. */
-            article_id?: number | null;
+            readonly article_id?: number | null;
             /** @description Accepted back, not written: the order in the list is the position. */
-            position?: number | null;
-            domain?: string | null;
-            publisher?: string | null;
-            published_on?: string | null;
+            readonly position?: number | null;
+            readonly domain?: string | null;
+            readonly publisher?: string | null;
+            readonly published_on?: string | null;
         };
         /** @description A whole article for POST and PUT, shaped like its GET with `include=sections,glossary,questions,sources`, so a GET body can be edited and sent back. Lists left out are empty (PUT replaces the whole article). */
         ArticleInput: {
@@ -2491,21 +2491,21 @@ export interface components {
             questions?: components["schemas"]["QuestionInput"][];
             sources?: components["schemas"]["SourceInput"][];
             /** @description The article's id. Set by the server: send it back unchanged or leave it out. */
-            id?: number;
+            readonly id?: number;
             /** @description Its API URL. Set by the server: send it back unchanged or leave it out. */
-            url?: string;
+            readonly url?: string;
             /** @description Its page on the website. Set by the server: send it back unchanged or leave it out. */
-            web_url?: string;
+            readonly web_url?: string;
             /** @description Creation time. Set by the server: send it back unchanged or leave it out. */
-            created_at?: string;
+            readonly created_at?: string;
             /** @description Last change. Set by the server: send it back unchanged or leave it out. */
-            updated_at?: string;
+            readonly updated_at?: string;
             /** @description Words. Set by the server: send it back unchanged or leave it out. */
-            word_count?: number;
+            readonly word_count?: number;
             /** @description Reading time. Set by the server: send it back unchanged or leave it out. */
-            reading_minutes?: number;
+            readonly reading_minutes?: number;
             /** @description Reading grade. Set by the server: send it back unchanged or leave it out. */
-            reading_level?: number | null;
+            readonly reading_level?: number | null;
             /** @description The embedded issue of `include=issue`: accepted back, not written. */
             issue?: Record<string, never> | null;
         };
@@ -2535,21 +2535,21 @@ export interface components {
             questions?: components["schemas"]["QuestionInput"][] | null;
             sources?: components["schemas"]["SourceInput"][] | null;
             /** @description The article's id. Set by the server: send it back unchanged or leave it out. */
-            id?: number;
+            readonly id?: number;
             /** @description Its API URL. Set by the server: send it back unchanged or leave it out. */
-            url?: string;
+            readonly url?: string;
             /** @description Its page on the website. Set by the server: send it back unchanged or leave it out. */
-            web_url?: string;
+            readonly web_url?: string;
             /** @description Creation time. Set by the server: send it back unchanged or leave it out. */
-            created_at?: string;
+            readonly created_at?: string;
             /** @description Last change. Set by the server: send it back unchanged or leave it out. */
-            updated_at?: string;
+            readonly updated_at?: string;
             /** @description Words. Set by the server: send it back unchanged or leave it out. */
-            word_count?: number;
+            readonly word_count?: number;
             /** @description Reading time. Set by the server: send it back unchanged or leave it out. */
-            reading_minutes?: number;
+            readonly reading_minutes?: number;
             /** @description Reading grade. Set by the server: send it back unchanged or leave it out. */
-            reading_level?: number | null;
+            readonly reading_level?: number | null;
             /** @description The embedded issue of `include=issue`: accepted back, not written. */
             issue?: Record<string, never> | null;
         };
@@ -2572,17 +2572,17 @@ export interface components {
              */
             status?: "draft" | "scheduled" | "published";
             /** @description Its id. Set by the server: send it back unchanged or leave it out. */
-            id?: number;
+            readonly id?: number;
             /** @description Its API URL. Set by the server: send it back unchanged or leave it out. */
-            url?: string;
+            readonly url?: string;
             /** @description Its web page. Set by the server: send it back unchanged or leave it out. */
-            web_url?: string;
+            readonly web_url?: string;
             /** @description Creation time. Set by the server: send it back unchanged or leave it out. */
-            created_at?: string;
+            readonly created_at?: string;
             /** @description Last change. Set by the server: send it back unchanged or leave it out. */
-            updated_at?: string;
+            readonly updated_at?: string;
             /** @description Visible articles. Set by the server: send it back unchanged or leave it out. */
-            article_count?: number;
+            readonly article_count?: number;
             /** @description Accepted back, not written: articles join an issue through their `issue_id`. */
             articles?: Record<string, never>[];
         };
@@ -2605,17 +2605,17 @@ export interface components {
              */
             status?: "draft" | "scheduled" | "published";
             /** @description Its id. Set by the server: send it back unchanged or leave it out. */
-            id?: number;
+            readonly id?: number;
             /** @description Its API URL. Set by the server: send it back unchanged or leave it out. */
-            url?: string;
+            readonly url?: string;
             /** @description Its web page. Set by the server: send it back unchanged or leave it out. */
-            web_url?: string;
+            readonly web_url?: string;
             /** @description Creation time. Set by the server: send it back unchanged or leave it out. */
-            created_at?: string;
+            readonly created_at?: string;
             /** @description Last change. Set by the server: send it back unchanged or leave it out. */
-            updated_at?: string;
+            readonly updated_at?: string;
             /** @description Visible articles. Set by the server: send it back unchanged or leave it out. */
-            article_count?: number;
+            readonly article_count?: number;
             /** @description Accepted back, not written: articles join an issue through their `issue_id`. */
             articles?: Record<string, never>[];
         };
@@ -2626,15 +2626,15 @@ export interface components {
             /** @description Its definition, in every article that uses it. */
             definition: string;
             /** @description Its id. Set by the server: send it back unchanged or leave it out. */
-            id?: number;
+            readonly id?: number;
             /** @description Its slug. Set by the server: send it back unchanged or leave it out. */
-            slug?: string;
+            readonly slug?: string;
             /** @description Its API URL. Set by the server: send it back unchanged or leave it out. */
-            url?: string;
+            readonly url?: string;
             /** @description Its web page. Set by the server: send it back unchanged or leave it out. */
-            web_url?: string;
+            readonly web_url?: string;
             /** @description Articles using it. Set by the server: send it back unchanged or leave it out. */
-            article_count?: number;
+            readonly article_count?: number;
             /** @description Accepted back, not written. */
             articles?: Record<string, never>[];
         };
@@ -2645,15 +2645,15 @@ export interface components {
             /** @description Its definition, in every article that uses it. */
             definition?: string;
             /** @description Its id. Set by the server: send it back unchanged or leave it out. */
-            id?: number;
+            readonly id?: number;
             /** @description Its slug. Set by the server: send it back unchanged or leave it out. */
-            slug?: string;
+            readonly slug?: string;
             /** @description Its API URL. Set by the server: send it back unchanged or leave it out. */
-            url?: string;
+            readonly url?: string;
             /** @description Its web page. Set by the server: send it back unchanged or leave it out. */
-            web_url?: string;
+            readonly web_url?: string;
             /** @description Articles using it. Set by the server: send it back unchanged or leave it out. */
-            article_count?: number;
+            readonly article_count?: number;
             /** @description Accepted back, not written. */
             articles?: Record<string, never>[];
         };
