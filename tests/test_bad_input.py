@@ -651,3 +651,19 @@ def test_a_write_to_an_id_nothing_has_is_404(
     body = assert_problem(response, 404)
     assert "Allow" not in response.headers
     no_internals(body)
+
+
+@pytest.mark.parametrize("if_match", ['""', '"", W/"x"', "W/", ",", '"a" , , ""', "\x7f"])
+@pytest.mark.parametrize("method", ["PATCH", "DELETE"])
+def test_an_odd_if_match_is_412(
+    unchanged: FlaskClient, site: dict[str, Any], method: str, if_match: str
+) -> None:
+    # `If-Match: ""` was a 500 (found by the stateful fuzzing): werkzeug parses it as None.
+    response = unchanged.open(
+        "/v1/articles/generated-article-0001",
+        method=method,
+        json={"title": "Changed"},
+        headers={**bearer(site["key"]), "If-Match": if_match},
+    )
+    body = assert_problem(response, 412)
+    assert body["title"] == "Precondition Failed"
