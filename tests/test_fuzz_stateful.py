@@ -247,3 +247,21 @@ def test_a_url_the_contract_allows_is_accepted() -> None:
         headers={"Authorization": f"Bearer {KEY}"},
     )
     assert response.status_code == 201, response.get_data(as_text=True)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="api/schemas/articles.py, issues.py and glossary.py take `issue`/`articles` as"
+    " fields.Raw: any JSON is accepted where the contract says an object (or a list of"
+    " objects); the schemas' owner fixes it, then remove this mark and echoes_a_raw_field",
+)
+@pytest.mark.parametrize(
+    "url,body",
+    [
+        ("/v1/articles", {"title": "Raw", "lede": "A lede.", "slug": "raw-1", "issue": [1, 2]}),
+        ("/v1/issues", {"number": 555, "title": "Raw", "articles": "not a list"}),
+    ],
+)
+def test_a_raw_echo_field_of_the_wrong_type_is_422(url: str, body: dict[str, Any]) -> None:
+    response = APP.test_client().post(url, json=body, headers={"Authorization": f"Bearer {KEY}"})
+    assert response.status_code == 422, response.get_data(as_text=True)
