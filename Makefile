@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 export FLASK_APP := api
 
-.PHONY: serve test fuzz lint typecheck sdk-check bench seed clean clean-db edge edge-test bench-edge
+.PHONY: serve test fuzz load lint typecheck sdk-check bench seed clean clean-db edge edge-test bench-edge
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -33,8 +33,18 @@ test: $(VENV)/.installed  ## set up with dev tools, lint, type-check, run the su
 sdk-check:  ## TypeScript SDK: npm ci, types in step with openapi.yaml, tsc --strict over the examples
 	bash clients/typescript/check.sh
 
-fuzz: $(VENV)/.installed  ## heavier schemathesis run over every operation
-	FUZZ_EXAMPLES=2000 $(BIN)/pytest -n auto tests/test_fuzz.py
+fuzz: $(VENV)/.installed  ## heavier fuzzing (HTTP, stateful writes, importer), SIGKILLs, then make load
+	# Each fuzz test appends the number of schemathesis cases it ran to $$cases.
+	cases=$$(mktemp); status=0; export FUZZ_COUNT_FILE=$$cases; \
+		FUZZ_EXAMPLES=2000 $(BIN)/pytest -n auto tests/test_fuzz.py || status=$$?; \
+		FUZZ_WRITE_EXAMPLES=150 FUZZ_STATEFUL_EXAMPLES=150 IMPORT_FUZZ_EXAMPLES=5000 CRASH_KILLS=8 \
+		$(BIN)/pytest -n auto tests/test_fuzz_stateful.py tests/test_import_fuzz.py \
+		tests/test_crash.py || status=$$?; \
+		awk '{n += $$1} END {print n " schemathesis cases run"}' $$cases; rm -f $$cases; exit $$status
+	$(MAKE) load
+
+load: $(VENV)/.installed  ## 200 readers and 20 writers for 30 s against the Procfile's server
+	$(BIN)/python scripts/load.py
 
 bench: $(VENV)/.installed  ## speed against Datasette and nginx in one run (ARTICLES=100000: scale)
 	@command -v wrk >/dev/null && test -x /usr/sbin/nginx || \

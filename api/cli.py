@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import sys
 from collections.abc import Iterable
 from pathlib import Path
@@ -168,6 +169,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(seed_command)
     app.cli.add_command(keys_group)
     app.cli.add_command(export_text_command)
+    register_backup_commands(app)
 
 
 def export_texts(db: Database, directory: Path, slugs: Iterable[str] | None = None) -> list[Path]:
@@ -221,3 +223,95 @@ def export_text_command(targets: tuple[str, ...], export_all: bool) -> None:
     for path in written:
         click.echo(str(path))
     click.echo(f"{len(written)} article(s) written to {directory}", err=True)
+
+
+# Backup and restore (api/backup.py) ---------------------------------------------------------
+
+
+@click.command("backup")
+@with_appcontext
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+def backup_command(path: Path) -> None:
+    """Copy the live database to PATH (a new file), safely while the API serves and writes.
+
+    Uses SQLite's online backup API: the copy is one committed state, checked with
+    PRAGMA integrity_check before it is put in place. Restore by stopping the server
+    and putting the copy where FLASK_DATABASE points.
+
+    \b
+    Example:
+      flask --app api backup backups/content-$(date +%F).db
+    """
+    from .backup import backup_database
+
+    try:
+        size = backup_database(current_app.config["DATABASE"], path)
+    except (OSError, sqlite3.Error) as error:
+        raise click.ClickException(f"backup failed: {error}") from None
+    click.echo(f"Backed up {current_app.config['DATABASE']} to {path} ({size} bytes).")
+
+
+@click.command("export")
+@with_appcontext
+@click.argument("path", default="-", type=click.Path(dir_okay=False, allow_dash=True))
+def export_command(path: str) -> None:
+    """Write all content as JSON to PATH (default: standard output).
+
+    Every issue, article (sections, glossary, questions, sources), glossary term and
+    tombstone (deleted articles and issues), drafts included; not API keys or the change
+    log. `flask --app api import` reads it back.
+
+    \b
+    Examples:
+      flask --app api export content.json
+      flask --app api export - | gzip > content.json.gz
+    """
+    from .backup import export_json, write_file_atomically
+
+    db = _cli_db()
+    try:
+        content = export_json(db)
+    finally:
+        db.close()
+    if path == "-":
+        sys.stdout.buffer.write(content)
+    else:
+        write_file_atomically(Path(path), content)
+        click.echo(f"Exported to {path} ({len(content)} bytes).", err=True)
+
+
+@click.command("import")
+@with_appcontext
+@click.argument("path", type=click.Path(dir_okay=False, allow_dash=True))
+def import_command(path: str) -> None:
+    """Read a `flask export` file into an empty database: all of it or nothing.
+
+    Every article goes through the same writer as `flask seed` and the editors' API.
+    A file that cannot be imported is reported with its name and the place (JSON line
+    and column, or e.g. articles[3].sections[0].kind), and nothing is written.
+
+    \b
+    Example:
+      FLASK_DATABASE=restored.db flask --app api import content.json
+    """
+    from .backup import ContentFileError, import_content
+
+    name = "<stdin>" if path == "-" else path
+    try:
+        raw = sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
+    except OSError as error:
+        raise click.ClickException(f"{name}: cannot read: {error.strerror or error}") from None
+    db = _cli_db()
+    try:
+        summary = import_content(db, raw, name=name)
+    except ContentFileError as error:
+        raise click.ClickException(str(error)) from None
+    finally:
+        db.close()
+    click.echo(f"{name}: {summary}.")
+
+
+def register_backup_commands(app: Flask) -> None:
+    app.cli.add_command(backup_command)
+    app.cli.add_command(export_command)
+    app.cli.add_command(import_command)

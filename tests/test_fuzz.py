@@ -43,6 +43,17 @@ schema = schemathesis.openapi.from_wsgi("/openapi.json", APP)
 
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "100"))
+# `make fuzz` adds up the cases every fuzz module ran (see tests/test_fuzz_stateful.py).
+CASES_RUN = [0]
+if os.environ.get("FUZZ_COUNT_FILE"):
+
+    @atexit.register
+    def _report_cases() -> None:
+        if CASES_RUN[0]:
+            with open(os.environ["FUZZ_COUNT_FILE"], "a") as out:
+                out.write(f"{CASES_RUN[0]}\n")
+
+
 ALL_CHECKS = CHECKS.get_all()
 IDENTITY = {"Accept-Encoding": "identity"}
 
@@ -57,6 +68,7 @@ IDENTITY = {"Accept-Encoding": "identity"}
     derandomize=True,  # the same cases on every run: a CI failure reproduces locally
 )
 def test_every_operation_honours_the_contract(case: schemathesis.Case) -> None:
+    CASES_RUN[0] += 1
     checks = ALL_CHECKS
     made_up = [name for name in ("cursor", "token") if case.query and name in case.query]
     if made_up:

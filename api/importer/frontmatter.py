@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import reprlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -77,10 +78,20 @@ def read_front_matter(raw_lines: list[str], warn: Warn) -> tuple[FrontMatter, in
         )
     base = first + 2  # the 1-based line of the YAML text's first line
     source = "\n".join(line.replace("\ufeff", "") for line in raw_lines[first + 1 : close])
-    loader = yaml.SafeLoader(source)
+    try:
+        # The reader refuses control characters as it is made, before any parsing.
+        loader = yaml.SafeLoader(source)
+    except yaml.reader.ReaderError as error:
+        line = base + source[: error.position].count("\n")
+        raise DocumentError(
+            line,
+            f"the front matter is not valid YAML: {error.reason} (character {error.character:#x})",
+        ) from None
     try:
         try:
             root = loader.get_single_node()
+        except RecursionError:
+            raise DocumentError(first + 1, "the front matter is nested too deeply") from None
         except yaml.MarkedYAMLError as error:
             mark = error.problem_mark or error.context_mark
             line = base + mark.line if mark else first + 1
@@ -110,11 +121,24 @@ def read_front_matter(raw_lines: list[str], warn: Warn) -> tuple[FrontMatter, in
             if canon in seen:
                 warn(line, f"front matter key '{canon}' appears twice; the last one counts")
             seen.add(canon)
-            value = _construct(loader, value_node, base, canon)
+            try:
+                value = _construct(loader, value_node, base, canon)
+            except RecursionError:
+                raise DocumentError(line, f"front matter '{key}' is nested too deeply") from None
             _set_front(front, canon, value, value_node, line, base, warn)
         return front, close + 1
     finally:
         loader.dispose()
+
+
+_SHORT = reprlib.Repr()
+_SHORT.maxlevel, _SHORT.maxstring, _SHORT.maxother = 2, 60, 60
+_SHORT.maxlist = _SHORT.maxdict = 4
+
+
+def _shown(value: Any) -> str:
+    """A value for a message: short, and quick even for a huge aliased YAML structure."""
+    return _SHORT.repr(value)
 
 
 def _opens_front_matter(region: list[str], closed: bool) -> bool:
@@ -163,7 +187,7 @@ def _set_front(
         status = str(value).strip().lower() if isinstance(value, str) else None
         if status not in _STATUSES:
             raise DocumentError(
-                line, f"status must be draft, scheduled or published, not {value!r}"
+                line, f"status must be draft, scheduled or published, not {_shown(value)}"
             )
         front.status = status  # checked against _STATUSES above
     elif key == "published_at":
@@ -174,7 +198,7 @@ def _set_front(
 
 def _front_text(value: Any, line: int, key: str) -> str:
     if isinstance(value, bool) or not isinstance(value, str | int | float):
-        raise DocumentError(line, f"front matter '{key}' must be text, not {value!r}")
+        raise DocumentError(line, f"front matter '{key}' must be text, not {_shown(value)}")
     text = " ".join(str(value).split())
     if not text:
         raise DocumentError(line, f"front matter '{key}' is empty")
@@ -212,7 +236,7 @@ def _front_instant(value: Any, line: int, warn: Warn) -> str:
             warn(line, "published_at has no time zone; read it as UTC")
             return to_rfc3339(moment)
     raise DocumentError(
-        line, f"published_at must be a date or an RFC 3339 date-time, not {value!r}"
+        line, f"published_at must be a date or an RFC 3339 date-time, not {_shown(value)}"
     )
 
 
@@ -226,7 +250,7 @@ def _issue_number(value: Any, line: int, warn: Warn) -> int:
         if number > 0:
             warn(line, f"read issue '{value}' as number {number}")
             return number
-    raise DocumentError(line, f"issue number must be a positive whole number, not {value!r}")
+    raise DocumentError(line, f"issue number must be a positive whole number, not {_shown(value)}")
 
 
 def _front_issue(value: Any, node: yaml.Node, line: int, base: int, warn: Warn) -> IssueRef | None:

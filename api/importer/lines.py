@@ -91,6 +91,9 @@ def decode(text: str | bytes) -> str:
         text = bytes(text)
     if isinstance(text, bytes):
         _check_size(len(text))
+        # UTF-32 LE's mark begins with UTF-16 LE's: look for the longer one first.
+        if text.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+            raise DocumentError(1, "the document is UTF-32 text; save it as UTF-8")
         if text.startswith((b"\xff\xfe", b"\xfe\xff")):
             raise DocumentError(1, "the document is UTF-16 text; save it as UTF-8")
         if (nul := text.find(b"\x00")) >= 0:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import NoReturn
 
 from flask import Flask, Response, request
-from werkzeug.routing import BaseConverter
+from werkzeug.routing import BaseConverter, IntegerConverter
 
 from ..errors import NotFound
 from ..links import API_PREFIX, api_path_url
@@ -34,8 +34,23 @@ class IssueRefConverter(BaseConverter):
     regex = r"(?!latest(?:/|$))[^/]+"
 
 
+class AsciiIntegerConverter(IntegerConverter):
+    """An id in a URL is ASCII digits without padding: werkzeug's `\\d+` also takes other
+    scripts' digits, so /v1/sources/١ (Arabic-Indic one) and /v1/sources/01 were source 1."""
+
+    regex = r"(?:0|[1-9][0-9]{0,18})"  # longer numbers match no rule: a 404
+
+    def to_python(self, value: str) -> int:
+        # Past `max` (SQLite's largest integer) is an id nothing has. werkzeug's own
+        # refusal (ValidationError) made PUT /v1/questions/9223372036854775808 a 405
+        # allowing GET, since the GET rule had matched the path first; id 0 is never given.
+        number = int(value)
+        return 0 if self.max is not None and number > self.max else number
+
+
 def register_blueprints(app: Flask) -> None:
     app.url_map.converters["issue"] = IssueRefConverter
+    app.url_map.converters["int"] = AsciiIntegerConverter  # before any rule is added
     from . import (
         articles,
         docs,

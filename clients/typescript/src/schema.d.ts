@@ -1106,7 +1106,7 @@ export interface components {
                  * @description `draft` editions are only visible to editors.
                  * @enum {string}
                  */
-                status: "draft" | "published";
+                status: "draft" | "scheduled" | "published";
                 /** @description Number of articles in the edition. */
                 article_count: number;
                 /**
@@ -2525,10 +2525,10 @@ export interface components {
             term: string;
             /** @description Its definition in this article. */
             definition: string;
-            id?: number | null;
-            slug?: string | null;
-            url?: string | null;
-            web_url?: string | null;
+            readonly id?: number | null;
+            readonly slug?: string | null;
+            readonly url?: string | null;
+            readonly web_url?: string | null;
         };
         QuestionInput: {
             /** @description The question. */
@@ -2536,11 +2536,11 @@ export interface components {
             /** @description Default: `["debate", "essay"]`. */
             kinds?: string[];
             /** @description The stored row's id: an edit keeps it; a new part leaves it out. */
-            id?: number | null;
+            readonly id?: number | null;
             /** @description Accepted back, not written. */
-            article_id?: number | null;
+            readonly article_id?: number | null;
             /** @description Accepted back, not written: the order in the list is the position. */
-            position?: number | null;
+            readonly position?: number | null;
         };
         SourceInput: {
             /**
@@ -2549,14 +2549,14 @@ export interface components {
              */
             url: string;
             /** @description The stored row's id: an edit keeps it; a new part leaves it out. */
-            id?: number | null;
+            readonly id?: number | null;
             /** @description Accepted back, not written. */
-            article_id?: number | null;
+            readonly article_id?: number | null;
             /** @description Accepted back, not written: the order in the list is the position. */
-            position?: number | null;
-            domain?: string | null;
-            publisher?: string | null;
-            published_on?: string | null;
+            readonly position?: number | null;
+            readonly domain?: string | null;
+            readonly publisher?: string | null;
+            readonly published_on?: string | null;
         };
         /** @description A whole article for POST and PUT, shaped like its GET with `include=sections,glossary,questions,sources`, so a GET body can be edited and sent back. Lists left out are empty (PUT replaces the whole article). */
         ArticleInput: {
@@ -2584,21 +2584,21 @@ export interface components {
             questions?: components["schemas"]["QuestionInput"][];
             sources?: components["schemas"]["SourceInput"][];
             /** @description The article's id. Set by the server: send it back unchanged or leave it out. */
-            id?: number;
+            readonly id?: number;
             /** @description Its API URL. Set by the server: send it back unchanged or leave it out. */
-            url?: string;
+            readonly url?: string;
             /** @description Its page on the website. Set by the server: send it back unchanged or leave it out. */
-            web_url?: string;
+            readonly web_url?: string;
             /** @description Creation time. Set by the server: send it back unchanged or leave it out. */
-            created_at?: string;
+            readonly created_at?: string;
             /** @description Last change. Set by the server: send it back unchanged or leave it out. */
-            updated_at?: string;
+            readonly updated_at?: string;
             /** @description Words. Set by the server: send it back unchanged or leave it out. */
-            word_count?: number;
+            readonly word_count?: number;
             /** @description Reading time. Set by the server: send it back unchanged or leave it out. */
-            reading_minutes?: number;
+            readonly reading_minutes?: number;
             /** @description Reading grade. Set by the server: send it back unchanged or leave it out. */
-            reading_level?: number | null;
+            readonly reading_level?: number | null;
             /** @description The embedded issue of `include=issue`: accepted back, not written. */
             issue?: Record<string, never> | null;
         };
@@ -2628,21 +2628,21 @@ export interface components {
             questions?: components["schemas"]["QuestionInput"][] | null;
             sources?: components["schemas"]["SourceInput"][] | null;
             /** @description The article's id. Set by the server: send it back unchanged or leave it out. */
-            id?: number;
+            readonly id?: number;
             /** @description Its API URL. Set by the server: send it back unchanged or leave it out. */
-            url?: string;
+            readonly url?: string;
             /** @description Its page on the website. Set by the server: send it back unchanged or leave it out. */
-            web_url?: string;
+            readonly web_url?: string;
             /** @description Creation time. Set by the server: send it back unchanged or leave it out. */
-            created_at?: string;
+            readonly created_at?: string;
             /** @description Last change. Set by the server: send it back unchanged or leave it out. */
-            updated_at?: string;
+            readonly updated_at?: string;
             /** @description Words. Set by the server: send it back unchanged or leave it out. */
-            word_count?: number;
+            readonly word_count?: number;
             /** @description Reading time. Set by the server: send it back unchanged or leave it out. */
-            reading_minutes?: number;
+            readonly reading_minutes?: number;
             /** @description Reading grade. Set by the server: send it back unchanged or leave it out. */
-            reading_level?: number | null;
+            readonly reading_level?: number | null;
             /** @description The embedded issue of `include=issue`: accepted back, not written. */
             issue?: Record<string, never> | null;
         };
@@ -2665,17 +2665,17 @@ export interface components {
              */
             status?: "draft" | "scheduled" | "published";
             /** @description Its id. Set by the server: send it back unchanged or leave it out. */
-            id?: number;
+            readonly id?: number;
             /** @description Its API URL. Set by the server: send it back unchanged or leave it out. */
-            url?: string;
+            readonly url?: string;
             /** @description Its web page. Set by the server: send it back unchanged or leave it out. */
-            web_url?: string;
+            readonly web_url?: string;
             /** @description Creation time. Set by the server: send it back unchanged or leave it out. */
-            created_at?: string;
+            readonly created_at?: string;
             /** @description Last change. Set by the server: send it back unchanged or leave it out. */
-            updated_at?: string;
+            readonly updated_at?: string;
             /** @description Visible articles. Set by the server: send it back unchanged or leave it out. */
-            article_count?: number;
+            readonly article_count?: number;
             /** @description Accepted back, not written: articles join an issue through their `issue_id`. */
             articles?: Record<string, never>[];
         };
@@ -2698,17 +2698,17 @@ export interface components {
              */
             status?: "draft" | "scheduled" | "published";
             /** @description Its id. Set by the server: send it back unchanged or leave it out. */
-            id?: number;
+            readonly id?: number;
             /** @description Its API URL. Set by the server: send it back unchanged or leave it out. */
-            url?: string;
+            readonly url?: string;
             /** @description Its web page. Set by the server: send it back unchanged or leave it out. */
-            web_url?: string;
+            readonly web_url?: string;
             /** @description Creation time. Set by the server: send it back unchanged or leave it out. */
-            created_at?: string;
+            readonly created_at?: string;
             /** @description Last change. Set by the server: send it back unchanged or leave it out. */
-            updated_at?: string;
+            readonly updated_at?: string;
             /** @description Visible articles. Set by the server: send it back unchanged or leave it out. */
-            article_count?: number;
+            readonly article_count?: number;
             /** @description Accepted back, not written: articles join an issue through their `issue_id`. */
             articles?: Record<string, never>[];
         };
@@ -2719,15 +2719,15 @@ export interface components {
             /** @description Its definition, in every article that uses it. */
             definition: string;
             /** @description Its id. Set by the server: send it back unchanged or leave it out. */
-            id?: number;
+            readonly id?: number;
             /** @description Its slug. Set by the server: send it back unchanged or leave it out. */
-            slug?: string;
+            readonly slug?: string;
             /** @description Its API URL. Set by the server: send it back unchanged or leave it out. */
-            url?: string;
+            readonly url?: string;
             /** @description Its web page. Set by the server: send it back unchanged or leave it out. */
-            web_url?: string;
+            readonly web_url?: string;
             /** @description Articles using it. Set by the server: send it back unchanged or leave it out. */
-            article_count?: number;
+            readonly article_count?: number;
             /** @description Accepted back, not written. */
             articles?: Record<string, never>[];
         };
@@ -2738,15 +2738,15 @@ export interface components {
             /** @description Its definition, in every article that uses it. */
             definition?: string;
             /** @description Its id. Set by the server: send it back unchanged or leave it out. */
-            id?: number;
+            readonly id?: number;
             /** @description Its slug. Set by the server: send it back unchanged or leave it out. */
-            slug?: string;
+            readonly slug?: string;
             /** @description Its API URL. Set by the server: send it back unchanged or leave it out. */
-            url?: string;
+            readonly url?: string;
             /** @description Its web page. Set by the server: send it back unchanged or leave it out. */
-            web_url?: string;
+            readonly web_url?: string;
             /** @description Articles using it. Set by the server: send it back unchanged or leave it out. */
-            article_count?: number;
+            readonly article_count?: number;
             /** @description Accepted back, not written. */
             articles?: Record<string, never>[];
         };
@@ -3491,7 +3491,7 @@ export interface components {
     parameters: {
         /** @description Page size: how many items to return (1–100). Example: `20`. */
         Limit: number;
-        /** @description Opaque position from `meta.next_cursor` of the previous page. Do not build or parse it, and keep the other parameters as they were. Easiest: follow `links.next`. A cursor that cannot be read is a 400. (No example here: Swagger UI would send it with every "Try it out".) */
+        /** @description Opaque position from `meta.next_cursor` of the previous page. Do not build or parse it, and keep the other parameters as they were. Easiest: follow `links.next`. A cursor that cannot be read is a 400. (No example here: Swagger UI would send it with every "Try it out".) A well-formed cursor that this API never issued (made up, or from another list, sort or database) is a 400 too. */
         Cursor: string;
         /** @description How every human-text field comes back (see Text formats): `text` as written; `html` escaped HTML text content, safe to insert as HTML, with Key Terms marked in `lede`, `paragraphs` and item `text` (`<a class="glossary-term" href="…" data-term="cold-war"><dfn>Cold War</dfn></a>` with the term's `web_url` when the term URL template is configured, else `<dfn data-term="cold-war">Cold War</dfn>`); `markdown` escaped Markdown, with `[Cold War](…)` links to the term's `web_url` when configured, else the plain words. Example: `html`. */
         Format: "text" | "html" | "markdown";
@@ -3565,7 +3565,7 @@ export interface components {
         DryRun: boolean;
         /** @description `meta.next_sync_token` of the last page of your previous sync: only what changed since then comes back. Leave it out for the first sync. A token this server did not issue (or from another database) is a 400 problem: start again without one. Tokens are opaque and survive restarts. */
         SyncToken: string;
-        /** @description `meta.next_cursor` of the previous page of this sync (easiest: follow `links.next`). */
+        /** @description `meta.next_cursor` of the previous page of this sync (easiest: follow `links.next`). A well-formed cursor that this API never issued (made up, or from another list, sort or database) is a 400 too. */
         SyncCursor: string;
         /** @description Only these kinds of item. Deletions of these kinds are still reported. */
         SyncType: ("issue" | "article" | "term" | "question" | "source")[];
@@ -3747,7 +3747,7 @@ export interface operations {
             query?: {
                 /** @description Page size: how many items to return (1–100). Example: `20`. */
                 limit?: components["parameters"]["Limit"];
-                /** @description Opaque position from `meta.next_cursor` of the previous page. Do not build or parse it, and keep the other parameters as they were. Easiest: follow `links.next`. A cursor that cannot be read is a 400. (No example here: Swagger UI would send it with every "Try it out".) */
+                /** @description Opaque position from `meta.next_cursor` of the previous page. Do not build or parse it, and keep the other parameters as they were. Easiest: follow `links.next`. A cursor that cannot be read is a 400. (No example here: Swagger UI would send it with every "Try it out".) A well-formed cursor that this API never issued (made up, or from another list, sort or database) is a 400 too. */
                 cursor?: components["parameters"]["Cursor"];
                 /** @description Return only these top-level fields of each issue (default: all). Allowed: `id`, `number`, `slug`, `title`, `published_on`, `status`, `article_count`, `created_at`, `updated_at`, `url`, `web_url`. An unknown name is a 400 that lists the allowed ones. On the wire the names are comma-separated (`fields=id,number,slug,title,published_on`); repeating the parameter (`fields=id&fields=number`) means the same. */
                 fields?: components["parameters"]["IssueFields"];
@@ -4152,7 +4152,7 @@ export interface operations {
             query?: {
                 /** @description Page size: how many items to return (1–100). Example: `20`. */
                 limit?: components["parameters"]["Limit"];
-                /** @description Opaque position from `meta.next_cursor` of the previous page. Do not build or parse it, and keep the other parameters as they were. Easiest: follow `links.next`. A cursor that cannot be read is a 400. (No example here: Swagger UI would send it with every "Try it out".) */
+                /** @description Opaque position from `meta.next_cursor` of the previous page. Do not build or parse it, and keep the other parameters as they were. Easiest: follow `links.next`. A cursor that cannot be read is a 400. (No example here: Swagger UI would send it with every "Try it out".) A well-formed cursor that this API never issued (made up, or from another list, sort or database) is a 400 too. */
                 cursor?: components["parameters"]["Cursor"];
                 /** @description Return only these top-level fields of each article (default: all). Allowed: `id`, `slug`, `title`, `lede`, `issue_id`, `published_at`, `status`, `word_count`, `reading_minutes`, `reading_level`, `created_at`, `updated_at`, `url`, `web_url`. An unknown name is a 400 that lists the allowed ones. Related content is chosen with `include`, not here. On the wire the names are comma-separated (`fields=id,slug,title,published_at`); repeating the parameter (`fields=id&fields=slug`) means the same. */
                 fields?: components["parameters"]["ArticleFields"];
@@ -4477,7 +4477,7 @@ export interface operations {
             query?: {
                 /** @description Page size: how many items to return (1–100). Example: `20`. */
                 limit?: components["parameters"]["Limit"];
-                /** @description Opaque position from `meta.next_cursor` of the previous page. Do not build or parse it, and keep the other parameters as they were. Easiest: follow `links.next`. A cursor that cannot be read is a 400. (No example here: Swagger UI would send it with every "Try it out".) */
+                /** @description Opaque position from `meta.next_cursor` of the previous page. Do not build or parse it, and keep the other parameters as they were. Easiest: follow `links.next`. A cursor that cannot be read is a 400. (No example here: Swagger UI would send it with every "Try it out".) A well-formed cursor that this API never issued (made up, or from another list, sort or database) is a 400 too. */
                 cursor?: components["parameters"]["Cursor"];
                 /** @description Return only these top-level fields of each section (default: all). Allowed: `id`, `article_id`, `kind`, `position`, `number`, `heading`, `anchor`, `paragraphs`, `items`. An unknown name is a 400 that lists the allowed ones. On the wire the names are comma-separated (`fields=heading,anchor,paragraphs,items`); repeating the parameter (`fields=heading&fields=anchor`) means the same. */
                 fields?: components["parameters"]["SectionFields"];
@@ -4576,7 +4576,7 @@ export interface operations {
             query?: {
                 /** @description Page size: how many items to return (1–100). Example: `20`. */
                 limit?: components["parameters"]["Limit"];
-                /** @description Opaque position from `meta.next_cursor` of the previous page. Do not build or parse it, and keep the other parameters as they were. Easiest: follow `links.next`. A cursor that cannot be read is a 400. (No example here: Swagger UI would send it with every "Try it out".) */
+                /** @description Opaque position from `meta.next_cursor` of the previous page. Do not build or parse it, and keep the other parameters as they were. Easiest: follow `links.next`. A cursor that cannot be read is a 400. (No example here: Swagger UI would send it with every "Try it out".) A well-formed cursor that this API never issued (made up, or from another list, sort or database) is a 400 too. */
                 cursor?: components["parameters"]["Cursor"];
                 /** @description Return only these top-level fields of each question (default: all). Allowed: `id`, `article_id`, `position`, `text`, `kinds`. An unknown name is a 400 that lists the allowed ones. On the wire the names are comma-separated (`fields=id,text,kinds`); repeating the parameter (`fields=id&fields=text`) means the same. */
                 fields?: components["parameters"]["QuestionFields"];
@@ -4674,7 +4674,7 @@ export interface operations {
             query?: {
                 /** @description Page size: how many items to return (1–100). Example: `20`. */
                 limit?: components["parameters"]["Limit"];
-                /** @description Opaque position from `meta.next_cursor` of the previous page. Do not build or parse it, and keep the other parameters as they were. Easiest: follow `links.next`. A cursor that cannot be read is a 400. (No example here: Swagger UI would send it with every "Try it out".) */
+                /** @description Opaque position from `meta.next_cursor` of the previous page. Do not build or parse it, and keep the other parameters as they were. Easiest: follow `links.next`. A cursor that cannot be read is a 400. (No example here: Swagger UI would send it with every "Try it out".) A well-formed cursor that this API never issued (made up, or from another list, sort or database) is a 400 too. */
                 cursor?: components["parameters"]["Cursor"];
                 /** @description Return only these top-level fields of each term (default: all). Allowed: `id`, `slug`, `term`, `definition`, `url`, `web_url`. An unknown name is a 400 that lists the allowed ones. On the wire the names are comma-separated (`fields=term,definition`); repeating the parameter (`fields=term&fields=definition`) means the same. */
                 fields?: components["parameters"]["ArticleTermFields"];
@@ -4772,7 +4772,7 @@ export interface operations {
             query?: {
                 /** @description Page size: how many items to return (1–100). Example: `20`. */
                 limit?: components["parameters"]["Limit"];
-                /** @description Opaque position from `meta.next_cursor` of the previous page. Do not build or parse it, and keep the other parameters as they were. Easiest: follow `links.next`. A cursor that cannot be read is a 400. (No example here: Swagger UI would send it with every "Try it out".) */
+                /** @description Opaque position from `meta.next_cursor` of the previous page. Do not build or parse it, and keep the other parameters as they were. Easiest: follow `links.next`. A cursor that cannot be read is a 400. (No example here: Swagger UI would send it with every "Try it out".) A well-formed cursor that this API never issued (made up, or from another list, sort or database) is a 400 too. */
                 cursor?: components["parameters"]["Cursor"];
                 /** @description Return only these top-level fields of each source (default: all). Allowed: `id`, `article_id`, `position`, `url`, `domain`, `publisher`, `published_on`. An unknown name is a 400 that lists the allowed ones. On the wire the names are comma-separated (`fields=url,publisher,published_on`); repeating the parameter (`fields=url&fields=publisher`) means the same. */
                 fields?: components["parameters"]["SourceFields"];
@@ -4911,7 +4911,7 @@ export interface operations {
             query?: {
                 /** @description Page size: how many items to return (1–100). Example: `20`. */
                 limit?: components["parameters"]["Limit"];
-                /** @description Opaque position from `meta.next_cursor` of the previous page. Do not build or parse it, and keep the other parameters as they were. Easiest: follow `links.next`. A cursor that cannot be read is a 400. (No example here: Swagger UI would send it with every "Try it out".) */
+                /** @description Opaque position from `meta.next_cursor` of the previous page. Do not build or parse it, and keep the other parameters as they were. Easiest: follow `links.next`. A cursor that cannot be read is a 400. (No example here: Swagger UI would send it with every "Try it out".) A well-formed cursor that this API never issued (made up, or from another list, sort or database) is a 400 too. */
                 cursor?: components["parameters"]["Cursor"];
                 /** @description Return only these top-level fields of each term (default: all). Allowed: `id`, `slug`, `term`, `definition`, `article_count`, `url`, `web_url`. An unknown name is a 400 that lists the allowed ones. On the wire the names are comma-separated (`fields=slug,term`); repeating the parameter (`fields=slug&fields=term`) means the same. */
                 fields?: components["parameters"]["GlossaryTermFields"];
@@ -5143,7 +5143,7 @@ export interface operations {
             query?: {
                 /** @description Page size: how many items to return (1–100). Example: `20`. */
                 limit?: components["parameters"]["Limit"];
-                /** @description Opaque position from `meta.next_cursor` of the previous page. Do not build or parse it, and keep the other parameters as they were. Easiest: follow `links.next`. A cursor that cannot be read is a 400. (No example here: Swagger UI would send it with every "Try it out".) */
+                /** @description Opaque position from `meta.next_cursor` of the previous page. Do not build or parse it, and keep the other parameters as they were. Easiest: follow `links.next`. A cursor that cannot be read is a 400. (No example here: Swagger UI would send it with every "Try it out".) A well-formed cursor that this API never issued (made up, or from another list, sort or database) is a 400 too. */
                 cursor?: components["parameters"]["Cursor"];
                 /** @description Return only these top-level fields of each question (default: all). Allowed: `id`, `article_id`, `position`, `text`, `kinds`. An unknown name is a 400 that lists the allowed ones. On the wire the names are comma-separated (`fields=id,text,kinds`); repeating the parameter (`fields=id&fields=text`) means the same. */
                 fields?: components["parameters"]["QuestionFields"];
@@ -5373,7 +5373,7 @@ export interface operations {
             query?: {
                 /** @description Page size: how many items to return (1–100). Example: `20`. */
                 limit?: components["parameters"]["Limit"];
-                /** @description Opaque position from `meta.next_cursor` of the previous page. Do not build or parse it, and keep the other parameters as they were. Easiest: follow `links.next`. A cursor that cannot be read is a 400. (No example here: Swagger UI would send it with every "Try it out".) */
+                /** @description Opaque position from `meta.next_cursor` of the previous page. Do not build or parse it, and keep the other parameters as they were. Easiest: follow `links.next`. A cursor that cannot be read is a 400. (No example here: Swagger UI would send it with every "Try it out".) A well-formed cursor that this API never issued (made up, or from another list, sort or database) is a 400 too. */
                 cursor?: components["parameters"]["Cursor"];
                 /** @description Return only these top-level fields of each source (default: all). Allowed: `id`, `article_id`, `position`, `url`, `domain`, `publisher`, `published_on`. An unknown name is a 400 that lists the allowed ones. On the wire the names are comma-separated (`fields=url,publisher,published_on`); repeating the parameter (`fields=url&fields=publisher`) means the same. */
                 fields?: components["parameters"]["SourceFields"];
@@ -5610,7 +5610,7 @@ export interface operations {
                 issue?: string;
                 /** @description Page size: how many items to return (1–100). Example: `20`. */
                 limit?: components["parameters"]["Limit"];
-                /** @description Opaque position from `meta.next_cursor` of the previous page. Do not build or parse it, and keep the other parameters as they were. Easiest: follow `links.next`. A cursor that cannot be read is a 400. (No example here: Swagger UI would send it with every "Try it out".) */
+                /** @description Opaque position from `meta.next_cursor` of the previous page. Do not build or parse it, and keep the other parameters as they were. Easiest: follow `links.next`. A cursor that cannot be read is a 400. (No example here: Swagger UI would send it with every "Try it out".) A well-formed cursor that this API never issued (made up, or from another list, sort or database) is a 400 too. */
                 cursor?: components["parameters"]["Cursor"];
             };
             header?: {
@@ -5652,7 +5652,7 @@ export interface operations {
             query?: {
                 /** @description `meta.next_sync_token` of the last page of your previous sync: only what changed since then comes back. Leave it out for the first sync. A token this server did not issue (or from another database) is a 400 problem: start again without one. Tokens are opaque and survive restarts. */
                 token?: components["parameters"]["SyncToken"];
-                /** @description `meta.next_cursor` of the previous page of this sync (easiest: follow `links.next`). */
+                /** @description `meta.next_cursor` of the previous page of this sync (easiest: follow `links.next`). A well-formed cursor that this API never issued (made up, or from another list, sort or database) is a 400 too. */
                 cursor?: components["parameters"]["SyncCursor"];
                 /** @description Only these kinds of item. Deletions of these kinds are still reported. */
                 type?: components["parameters"]["SyncType"];
@@ -5706,7 +5706,7 @@ export interface operations {
             query?: {
                 /** @description Page size: how many items to return (1–100). Example: `20`. */
                 limit?: components["parameters"]["Limit"];
-                /** @description Opaque position from `meta.next_cursor` of the previous page. Do not build or parse it, and keep the other parameters as they were. Easiest: follow `links.next`. A cursor that cannot be read is a 400. (No example here: Swagger UI would send it with every "Try it out".) */
+                /** @description Opaque position from `meta.next_cursor` of the previous page. Do not build or parse it, and keep the other parameters as they were. Easiest: follow `links.next`. A cursor that cannot be read is a 400. (No example here: Swagger UI would send it with every "Try it out".) A well-formed cursor that this API never issued (made up, or from another list, sort or database) is a 400 too. */
                 cursor?: components["parameters"]["Cursor"];
             };
             header?: {
@@ -5923,7 +5923,7 @@ export interface operations {
                 state?: components["parameters"]["DeliveryState"];
                 /** @description Page size: how many items to return (1–100). Example: `20`. */
                 limit?: components["parameters"]["Limit"];
-                /** @description Opaque position from `meta.next_cursor` of the previous page. Do not build or parse it, and keep the other parameters as they were. Easiest: follow `links.next`. A cursor that cannot be read is a 400. (No example here: Swagger UI would send it with every "Try it out".) */
+                /** @description Opaque position from `meta.next_cursor` of the previous page. Do not build or parse it, and keep the other parameters as they were. Easiest: follow `links.next`. A cursor that cannot be read is a 400. (No example here: Swagger UI would send it with every "Try it out".) A well-formed cursor that this API never issued (made up, or from another list, sort or database) is a 400 too. */
                 cursor?: components["parameters"]["Cursor"];
             };
             header?: {
