@@ -136,6 +136,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
             "term": column("SELECT id FROM terms WHERE slug LIKE '%-doctrine'")
             + column("SELECT slug FROM terms WHERE slug LIKE '%-doctrine'"),
             "issue": [*column("SELECT id FROM issues WHERE number = 2"), "issue-2"],
+            "webhook": [],  # admin-only: anyone else gets a 401 or 403 before any lookup
         }
         visible = {
             "article": column("SELECT slug FROM articles WHERE slug LIKE 'generated-%'")[:1],
@@ -150,6 +151,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
             "section": column(
                 "SELECT id FROM sections WHERE article_id NOT IN (" + hidden_articles + ")"
             )[:1],
+            "webhook": [1],
         }
         secrets = [
             *column("SELECT content_hash FROM articles"),
@@ -207,6 +209,7 @@ def resource_of(template: str, name: str) -> str:
         "glossary": "term",
         "questions": "question",
         "sources": "source",
+        "webhooks": "webhook",
     }[first]
 
 
@@ -407,10 +410,17 @@ def test_no_response_carries_internal_columns_or_key_material(world: dict[str, A
 # Writes ----------------------------------------------------------------------------------
 
 
-def write_urls(world: dict[str, Any]) -> list[tuple[str, str]]:
+def admin_only(operation: dict[str, Any]) -> bool:
+    return all("adminKey" in need for need in operation.get("security", [{}]))
+
+
+def write_urls(world: dict[str, Any], *, admin: bool | None = None) -> list[tuple[str, str]]:
+    """Every write operation's URL; `admin` picks the admin-only ones (True) or the rest."""
     visible = world["visible"]
     found = []
-    for method, template, _ in operations(("post", "put", "patch", "delete")):
+    for method, template, operation in operations(("post", "put", "patch", "delete")):
+        if admin is not None and admin_only(operation) != admin:
+            continue
         values = {
             name: visible[resource_of(template, name)][0]
             for name in re.findall(r"\{(\w+)\}", template)
@@ -474,15 +484,19 @@ def test_an_editor_gets_past_the_door_of_every_write(world: dict[str, Any], tmp_
     copy = tmp_path / "copy.db"
     backup_database(world["path"], copy)
     client = make_app(copy, **GENEROUS).test_client()
-    for method, url in write_urls(world):
-        response = client.open(
-            url,
-            method=method.upper(),
-            data=b"{}",
-            headers={**bearer(world["editor"]), "Content-Type": "application/json"},
-        )
-        assert response.status_code not in (401, 403, 405), (method, url, response.status_code)
-        assert response.status_code < 500
+    for admin in (False, True):
+        for method, url in write_urls(world, admin=admin):
+            response = client.open(
+                url,
+                method=method.upper(),
+                data=b"{}",
+                headers={**bearer(world["editor"]), "Content-Type": "application/json"},
+            )
+            if admin:  # webhooks: an editor's key is a key, but not enough of one
+                assert response.status_code == 403, (method, url, response.status_code)
+            else:
+                assert response.status_code not in (401, 403, 405), (method, url)
+            assert response.status_code < 500
 
 
 # Server-owned fields ---------------------------------------------------------------------

@@ -21,6 +21,7 @@ from api.importer.imports import import_files
 from api.importer.render import LinkedTerm, TermLinker, _term_pattern
 from api.importer.write import write_document
 from api.slugs import slugify
+from api.store import pagination
 from api.store import search as search_store
 from tests.factories import make_document
 
@@ -290,6 +291,8 @@ def test_the_kept_total_follows_every_write_and_the_clock(
     write_document(db, later)
     assert client.get(url).get_json()["meta"]["total"] == 7
     monkeypatch.setattr(search_store, "utc_now", lambda: "3000-01-01T00:00:00Z")
+    # The response cache's content version reads the store's clock (api.store.pagination).
+    monkeypatch.setattr(pagination, "utc_now", lambda: "3000-01-01T00:00:00Z")
     assert client.get(url).get_json()["meta"]["total"] == 8
     edited = copy.deepcopy(later)
     edited.status = "draft"
