@@ -93,9 +93,12 @@ class ContentVersion:
         "  AND deleted_at IS NULL AND published_on > :today)"
     )
 
-    def __init__(self, path: str, busy_timeout_ms: int = 5000) -> None:
+    def __init__(self, path: str, busy_timeout_ms: int = 5000, *, keep_open: bool = True) -> None:
         self.path = path
         self.busy_timeout_ms = busy_timeout_ms
+        # A read replica's file is rewritten in place by Litestream's follower, which a
+        # connection held open stalls (api.replica): there, one connection per request.
+        self.keep_open = keep_open
         self._local = threading.local()
         # (file, seq) -> (newest issue day come, next issue day to come or None)
         self._issue_days: tuple[Any, int, str | None, str | None, str] | None = None
@@ -108,14 +111,27 @@ class ContentVersion:
             return held
         if held is not None:
             held[0].close()
-        conn = sqlite3.connect(self.path, isolation_level=None)
-        conn.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout_ms)}")
-        conn.execute("PRAGMA query_only = ON")
+        conn = self._open()
         self._local.held = (conn, identity)
         return conn, identity
 
+    def _open(self) -> sqlite3.Connection:
+        conn = sqlite3.connect(self.path, isolation_level=None)
+        conn.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout_ms)}")
+        conn.execute("PRAGMA query_only = ON")
+        return conn
+
     def current(self) -> Version:
-        conn, identity = self._connection()
+        if self.keep_open:
+            return self._read(*self._connection())
+        stat = os.stat(self.path)
+        conn = self._open()
+        try:
+            return self._read(conn, (stat.st_dev, stat.st_ino))
+        finally:
+            conn.close()
+
+    def _read(self, conn: sqlite3.Connection, identity: tuple[int, int]) -> Version:
         now = pagination.utc_now()  # the clock the store's visibility tests read
         seq, ripened = conn.execute(self._SQL, {"now": now}).fetchone()
         today = now[:10]
@@ -368,6 +384,10 @@ def init_response_cache(app: Flask) -> None:
     if max_bytes <= 0 or database == ":memory:" or app.config.get("READS_REQUIRE_KEY"):
         return
     cache = ResponseCache(max_bytes)
-    versions = ContentVersion(database, int(app.config["DATABASE_BUSY_TIMEOUT_MS"]))
+    versions = ContentVersion(
+        database,
+        int(app.config["DATABASE_BUSY_TIMEOUT_MS"]),
+        keep_open=not app.config.get("REPLICA_OF"),
+    )
     app.extensions["response_cache"] = cache
     app.wsgi_app = ResponseCacheMiddleware(app.wsgi_app, versions, cache)  # type: ignore[method-assign]
