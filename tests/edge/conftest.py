@@ -39,6 +39,9 @@ def edge(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
         "EDGE_DIR": str(directory),
         "FLASK_WRITE_RATE_LIMIT": "100000 per minute",
         "FLASK_WEBHOOK_ALLOW_PRIVATE_URLS": "1",
+        # Retries 5 s apart (the default's first is 5 s, its second 5 min): a receiver that
+        # answers 500 twice is still answered within the test's time.
+        "FLASK_WEBHOOK_RETRY_SCHEDULE": "[5, 5, 5, 5, 5, 5, 5]",
     }
     launcher = subprocess.Popen(
         [sys.executable, str(ROOT / "scripts" / "edge.py"), "--ready-file", str(ready)],
