@@ -37,7 +37,7 @@ fuzz: $(VENV)/.installed  ## heavier fuzzing (HTTP, stateful writes, importer), 
 	# Each fuzz test appends the number of schemathesis cases it ran to $$cases.
 	cases=$$(mktemp); status=0; export FUZZ_COUNT_FILE=$$cases; \
 		FUZZ_EXAMPLES=2000 $(BIN)/pytest -n auto tests/test_fuzz.py || status=$$?; \
-		FUZZ_WRITE_EXAMPLES=150 FUZZ_STATEFUL_EXAMPLES=150 IMPORT_FUZZ_EXAMPLES=5000 CRASH_KILLS=8 \
+		FUZZ_WRITE_EXAMPLES=150 FUZZ_STATEFUL_EXAMPLES=150 IMPORT_FUZZ_EXAMPLES=5000 CRASH_KILLS=8 CRASH_DOCUMENTS=800 \
 		$(BIN)/pytest -n auto tests/test_fuzz_stateful.py tests/test_import_fuzz.py \
 		tests/test_crash.py || status=$$?; \
 		awk '{n += $$1} END {print n " schemathesis cases run"}' $$cases; rm -f $$cases; exit $$status

@@ -28,7 +28,9 @@ from tests.factories import make_document
 from tests.helpers import run_seed
 
 ROOT = Path(__file__).resolve().parent.parent
-DOCUMENTS = 150
+# flask seed commits a batch at a time (200 files or 0.5 s), so the count moves in jumps:
+# enough documents that the last kill still lands before the last batch.
+DOCUMENTS = int(os.environ.get("CRASH_DOCUMENTS", "300"))
 # Each kill starts a new process (about 2-3 s on 2 busy cores): `make test` kills 3 times,
 # `make fuzz` more (CRASH_KILLS).
 KILLS = int(os.environ.get("CRASH_KILLS", "3"))
@@ -148,7 +150,7 @@ def test_sigkill_during_seeding_leaves_whole_articles_and_a_rerun_completes(
         # Kill once the run has written a random number of new articles, plus a random
         # fraction of a document's write time, so some kills land mid-transaction.
         target = before + chance.randint(
-            1, max(1, (DOCUMENTS - before) // (KILLS - len(kills) + 1))
+            1, max(1, (DOCUMENTS - before) // (KILLS - len(kills) + 2))
         )
         process = seed_process(database, documents)
         deadline = time.monotonic() + 120
