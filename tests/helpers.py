@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import html
 import re
+import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -216,3 +218,17 @@ def assert_cursor_refused(client: FlaskClient, first: str, second: str) -> None:
     separator = "&" if "?" in second else "?"
     body = assert_problem(client.get(f"{second}{separator}cursor={cursor}"), 400, "cursor")
     assert body["instance"].startswith(second.split("?")[0])
+
+
+def table_digest(path: Path | str, tables: tuple[str, ...]) -> str:
+    """A hash of every row of these tables (with ids), in a stable order: equal digests,
+    equal content."""
+    conn = sqlite3.connect(path)
+    digest = hashlib.sha256()
+    try:
+        for table in tables:
+            for row in conn.execute(f"SELECT * FROM {table} ORDER BY 1, 2"):
+                digest.update(repr(row).encode())
+    finally:
+        conn.close()
+    return digest.hexdigest()

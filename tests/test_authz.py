@@ -12,7 +12,6 @@
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import re
 import sqlite3
 from pathlib import Path
@@ -31,7 +30,7 @@ from api.importer.write import write_document
 from tests.conftest import make_app
 from tests.contract import spec_document
 from tests.factories import make_document
-from tests.helpers import assert_problem, bearer, make_key
+from tests.helpers import assert_problem, bearer, make_key, table_digest
 
 # Words that appear only in hidden content (every part of it): a public response that
 # holds one has leaked it.
@@ -85,15 +84,7 @@ def hidden_document(n: int, word: str, slug: str, **kw: Any):
 
 
 def content_digest(path: Path | str) -> str:
-    conn = sqlite3.connect(path)
-    digest = hashlib.sha256()
-    try:
-        for table in CONTENT_TABLES:
-            for row in conn.execute(f"SELECT * FROM {table} ORDER BY 1, 2"):
-                digest.update(repr(row).encode())
-    finally:
-        conn.close()
-    return digest.hexdigest()
+    return table_digest(path, CONTENT_TABLES)
 
 
 @pytest.fixture(scope="module")

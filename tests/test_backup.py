@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import sqlite3
 import threading
 from pathlib import Path
@@ -18,7 +17,7 @@ from api.store import writes
 from api.timefmt import clock_at
 from tests.conftest import make_app
 from tests.factories import make_document
-from tests.helpers import SEED_DIR, run_seed
+from tests.helpers import SEED_DIR, run_seed, table_digest
 
 CONTENT_TABLES = (
     "issues",
@@ -32,16 +31,7 @@ CONTENT_TABLES = (
 
 
 def content_digest(path: Path | str) -> str:
-    """A hash of every content row (with ids), in a stable order."""
-    conn = sqlite3.connect(path)
-    digest = hashlib.sha256()
-    try:
-        for table in CONTENT_TABLES:
-            for row in conn.execute(f"SELECT * FROM {table} ORDER BY 1, 2"):
-                digest.update(repr(row).encode())
-    finally:
-        conn.close()
-    return digest.hexdigest()
+    return table_digest(path, CONTENT_TABLES)
 
 
 @pytest.fixture(scope="module")

@@ -7,9 +7,7 @@ server and are tested with it (tests/test_server.py).
 
 from __future__ import annotations
 
-import hashlib
 import re
-import sqlite3
 from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
@@ -24,7 +22,15 @@ from api.importer.write import write_document
 from tests.conftest import make_app
 from tests.contract import spec_document
 from tests.factories import make_document
-from tests.helpers import SEED_DIR, SEED_FILE, assert_problem, bearer, make_key, run_seed
+from tests.helpers import (
+    SEED_DIR,
+    SEED_FILE,
+    assert_problem,
+    bearer,
+    make_key,
+    run_seed,
+    table_digest,
+)
 
 CONTENT_TABLES = (
     "issues",
@@ -44,15 +50,7 @@ MB = 1024 * 1024
 
 
 def content_digest(path: Path | str) -> str:
-    conn = sqlite3.connect(path)
-    digest = hashlib.sha256()
-    try:
-        for table in CONTENT_TABLES:
-            for row in conn.execute(f"SELECT * FROM {table} ORDER BY 1, 2"):
-                digest.update(repr(row).encode())
-    finally:
-        conn.close()
-    return digest.hexdigest()
+    return table_digest(path, CONTENT_TABLES)
 
 
 @pytest.fixture(scope="module")
