@@ -17,6 +17,7 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/activate
 	touch $@
 
 serve: $(VENV)/.installed  ## set up, seed an empty database, serve on 127.0.0.1:5000 with the worker
+	bash scripts/ensure-nginx.sh  # the production server's front (api/front.py)
 	$(BIN)/flask seed --if-empty
 	PATH="$(CURDIR)/$(BIN):$$PATH" HOST=$(HOST) \
 		FLASK_PUBLIC_BASE_URL=$${FLASK_PUBLIC_BASE_URL:-http://$(HOST):$(PORT)} \
@@ -27,6 +28,7 @@ test: $(VENV)/.installed  ## set up with dev tools, lint, type-check, run the su
 	$(BIN)/ruff format --check api tests bench scripts
 	$(BIN)/mypy api
 	bash scripts/ensure-chromium.sh  # the reader page's browser test; Debian's chromium
+	bash scripts/ensure-nginx.sh  # tests/test_server.py runs the Procfile's web: (nginx + granian)
 	$(BIN)/pytest -n auto
 	$(MAKE) sdk-check
 

@@ -50,10 +50,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         init_db(app.config["DATABASE"], app.config["DATABASE_BUSY_TIMEOUT_MS"])
     # /v1//articles is not /v1/articles: a 404 problem, not an HTML redirect page.
     app.url_map.merge_slashes = False
-    if app.config["TRUSTED_PROXIES"]:
-        # Behind a TLS-terminating proxy, links must say https and the public host.
-        hops = int(app.config["TRUSTED_PROXIES"])
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
+    hops = int(app.config["TRUSTED_PROXIES"])
+    front = 1 if app.config["FRONT_PROXY"] else 0
+    if hops or front:
+        # Behind a TLS-terminating proxy, links must say https and the public host. Our own
+        # nginx front (api.front) only says who the client is: one more X-Forwarded-For hop.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops + front, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
 
     init_compression(app)
     init_cors(app)

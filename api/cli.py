@@ -170,6 +170,9 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(keys_group)
     app.cli.add_command(export_text_command)
     register_backup_commands(app)
+    from .front import register_serve_command
+
+    register_serve_command(app)
 
 
 def export_texts(db: Database, directory: Path, slugs: Iterable[str] | None = None) -> list[Path]:

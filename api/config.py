@@ -28,6 +28,9 @@ DEFAULTS: dict[str, object] = {
     # Proxies in front of the app whose X-Forwarded-* headers to trust (0: none). granian
     # passes those headers through untouched and applies none of them itself.
     "TRUSTED_PROXIES": 0,
+    # Set by `flask serve` for the app behind its own nginx front (api.front): the client's
+    # address is the X-Forwarded-For hop nginx appends. Nothing else of nginx's is trusted.
+    "FRONT_PROXY": False,
     "COMPRESS_MIN_SIZE": 500,
     # Writes per key (one editor's tool makes 60 a minute), and invalid keys per address.
     "WRITE_RATE_LIMIT": "60 per minute",

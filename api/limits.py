@@ -12,7 +12,7 @@ from __future__ import annotations
 import time
 from typing import cast
 
-from flask import Blueprint, Flask, Response, g
+from flask import Blueprint, Flask, Response, current_app, g, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from limits import parse
@@ -27,6 +27,13 @@ WRITING_BLUEPRINTS = ("articles", "issues", "glossary", "questions", "sources", 
 class TooManyRequests(ApiError):
     status = 429
     title = "Too Many Requests"
+
+
+def _front_replay() -> bool:
+    """A request our nginx front sends again after the app refused it with 400 or 431, to
+    pass the app's own answer through (deploy/nginx/front.conf): counted once, not twice.
+    Only the front can say so: it removes the header from what clients send."""
+    return bool(current_app.config["FRONT_PROXY"]) and request.headers.get("X-Front-Replay") == "1"
 
 
 def _caller_key() -> str:
@@ -76,6 +83,7 @@ def init_limits(app: Flask) -> None:
         scope="writes",
         methods=WRITE_METHODS,
         error_message="Too many writes with this key; wait and retry.",
+        exempt_when=_front_replay,
     )
     for name in WRITING_BLUEPRINTS:
         writes(cast(Blueprint, app.blueprints[name]))

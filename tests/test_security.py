@@ -354,3 +354,22 @@ def test_in_a_browser_the_docs_page_loads_our_spec_and_never_a_foreign_one(
     assert not [url for url in requests if url.startswith(theirs.origin)]
     # The page works under its policy: nothing it needs was refused.
     assert not [p for p in problems if "Content Security Policy" in p], problems
+
+
+@pytest.mark.parametrize("behind_front", [False, True])
+def test_only_the_front_can_mark_a_write_as_a_replay(
+    editor_app_factory: AppFactory, behind_front: bool
+) -> None:
+    # X-Front-Replay spares a refused write from counting twice when our nginx front asks
+    # the app again (deploy/nginx/front.conf); sent by a client to an app not behind the
+    # front, it must change nothing.
+    app = editor_app_factory(WRITE_RATE_LIMIT="2 per minute", FRONT_PROXY=behind_front)
+    client = app.test_client()
+    headers = {**bearer(make_key(app, "editor")), "Content-Type": "application/json"}
+    statuses = [
+        client.post(
+            "/v1/articles", data="{", headers={**headers, "X-Front-Replay": "1"}
+        ).status_code
+        for _ in range(4)
+    ]
+    assert statuses == ([400, 400, 400, 400] if behind_front else [400, 400, 429, 429])

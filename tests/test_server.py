@@ -1,10 +1,11 @@
 """The production command (the Procfile's ``web:`` line) as a client meets it.
 
 gunicorn's sync workers let a connection that sends nothing hold a worker for 30 s, and
-answer ``Connection: close``; these tests start the real command on a free loopback port
-over a temporary database and check that neither happens. Every wait is bounded. Raw
-sockets then send what a hostile or broken client sends (oversized heads, a foreign Host,
-smuggling attempts) and check that the app's problem+json answers it.
+answer ``Connection: close``; these tests start the real command (nginx in front of
+granian, api/front.py) on a free loopback port over a temporary database and check that
+neither happens. Every wait is bounded. Raw sockets then send what a hostile or broken
+client sends (oversized heads, a foreign Host, smuggling attempts, bytes granian refuses
+itself) and check that every answer is problem+json a browser can read (CORS).
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from api.front import find_nginx
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -47,6 +50,7 @@ def free_port() -> int:
 class Running:
     port: int
     workers: int
+    database: Path
 
     def connection(self, timeout: float = 3.0) -> http.client.HTTPConnection:
         return http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
@@ -58,6 +62,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
     path = f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"
     if not shutil.which(shlex.split(command)[0], path=path):
         pytest.skip(f"{shlex.split(command)[0]} (the production server) is not installed")
+    if find_nginx() is None:
+        pytest.fail("nginx (the production server's front) is missing: scripts/ensure-nginx.sh")
     port = free_port()
     env = dict(
         os.environ,
@@ -65,6 +71,10 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
         PORT=str(port),
         PATH=path,
         FLASK_DATABASE=str(tmp_path_factory.mktemp("server") / "content.db"),
+        # Low enough to reach in a test: refused writes count once (the front's replays).
+        # Rate-limit counters live in each granian worker: one worker, so they add up here.
+        FLASK_WRITE_RATE_LIMIT="3 per minute",
+        GRANIAN_WORKERS="1",
         PYTHONPATH=str(ROOT),
     )
     log = tmp_path_factory.mktemp("server-log") / "server.log"
@@ -79,16 +89,20 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
         )
     try:
         deadline = time.monotonic() + 30
-        while True:
+        while True:  # nginx answers first (a 503 problem) while granian starts behind it
             try:
-                with socket.create_connection(("127.0.0.1", port), timeout=1):
+                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=1)
+                connection.request("GET", "/healthz")
+                if connection.getresponse().status == 200:
                     break
             except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(f"the server did not start:\n{log.read_text()}")
-                time.sleep(0.1)
-        workers = re.search(r"--workers[ =](\d+)", command)
-        yield Running(port, int(workers.group(1)) if workers else 1)
+                pass
+            finally:
+                connection.close()
+            if process.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"the server did not start:\n{log.read_text()}")
+            time.sleep(0.1)
+        yield Running(port, int(env["GRANIAN_WORKERS"]), Path(env["FLASK_DATABASE"]))
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         try:
@@ -254,15 +268,14 @@ def test_an_untrusted_host_is_a_400_problem(server: Running) -> None:
     assert json.loads(forwarded.body)["links"]["self"].startswith("http://127.0.0.1:5000/")
 
 
-def test_transfer_encoding_with_content_length_reaches_the_app_and_closes(server: Running) -> None:
-    # granian (hyper) reads the body by Transfer-Encoding alone, as RFC 9112 allows, and
-    # closes the connection after the answer, as it requires: no request can be smuggled.
+def test_transfer_encoding_with_content_length_is_refused_and_closed(server: Running) -> None:
+    # The classic smuggling head: nginx refuses it (RFC 9112 allows either) and closes.
     request = (
         b"POST /v1/articles HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
         b"Content-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"
     )
     answer = raw_exchange(server, request)
-    assert_app_problem(answer, 401)
+    assert_front_problem(answer, 400)
     assert answer.closed
 
 
@@ -279,20 +292,100 @@ def test_every_answer_has_the_security_headers_and_no_server_version(server: Run
     assert missing.headers["cache-control"] == "no-store"
 
 
-# Refused by granian itself before the app sees them: an empty body, no CORS. Nothing in
-# granian 2.8's options changes that (hyper parses the head), so these stay known gaps;
-# strict xfail makes a server that fixes them show up here.
+# What the app never sees, answered by the front as problem+json ------------------------------
+# granian (hyper) answered these itself with an empty body and no CORS; nginx parses the
+# request first (deploy/nginx/front.conf).
+def post(body_headers: bytes, body: bytes = b"") -> bytes:
+    return (
+        b"POST /v1/articles HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+        + body_headers
+        + b"Connection: close\r\n\r\n"
+        + body
+    )
+
+
 SERVER_REFUSALS = {
-    "content-length-abc": b"POST /v1/articles HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-    b"Content-Length: abc\r\nConnection: close\r\n\r\n",
-    "raw-non-ascii-byte": get_request(b"/v1/articles?q=caf\xe9"),
-    "101-headers": get_request(b"/v1/articles", *[b"X-H-%d: v" % i for i in range(101)]),
+    "content-length-abc": (post(b"Content-Length: abc\r\n"), 400),
+    "two-content-lengths": (post(b"Content-Length: 1\r\nContent-Length: 2\r\n", b"ab"), 400),
+    "raw-non-ascii-byte-in-query": (get_request(b"/v1/articles?q=caf\xe9"), 400),
+    "raw-non-ascii-byte-in-path": (get_request(b"/v1/caf\xe9"), 400),
+    "control-byte-in-a-header-value": (get_request(b"/v1/articles", b"X-Note: a\x01b"), 400),
+    "garbage-request-line": (b"GARBAGE\r\n\r\n", 400),
+    "malformed-chunk": (post(b"Transfer-Encoding: chunked\r\n", b"zz\r\nabc\r\n0\r\n\r\n"), 400),
+    "101-headers": (get_request(b"/v1/articles", *[b"X-H-%d: v" % i for i in range(101)]), 431),
+    "a-70-kb-header": (get_request(b"/v1/articles", b"X-Big: " + b"a" * 70_000), 431),
+    "a-70-kb-request-line": (get_request(b"/v1/search?q=" + b"a" * 70_000), 414),
+    "a-3-mb-body-declared": (post(b"Content-Length: 3000000\r\n"), 413),
 }
 
 
-@pytest.mark.xfail(strict=True, reason="granian 2.8 answers these itself, empty-bodied")
+def assert_front_problem(answer: RawAnswer, status: int) -> dict[str, object]:
+    """nginx's answer in the app's shape: problem+json, CORS, no caching, nosniff."""
+    assert answer.status == status, (answer.status, answer.body[:300])
+    assert answer.headers.get("content-type") == "application/problem+json", answer.headers
+    assert answer.headers.get("access-control-allow-origin") == "*"
+    assert answer.headers.get("x-content-type-options") == "nosniff"
+    assert answer.headers.get("cache-control") == "no-store"
+    body = json.loads(answer.body)
+    assert (body["type"], body["status"]) == ("about:blank", status)
+    assert body["title"] and body["detail"]
+    return body
+
+
 @pytest.mark.parametrize("name", sorted(SERVER_REFUSALS))
-def test_what_granian_refuses_itself_is_not_yet_a_problem(server: Running, name: str) -> None:
-    answer = raw_exchange(server, SERVER_REFUSALS[name])
-    assert 400 <= answer.status < 500
-    assert answer.headers.get("content-type") == "application/problem+json"
+def test_what_the_app_never_sees_is_still_a_problem(server: Running, name: str) -> None:
+    request, status = SERVER_REFUSALS[name]
+    assert_front_problem(raw_exchange(server, request), status)
+
+
+def test_the_apps_own_refusals_pass_the_front_unchanged(server: Running) -> None:
+    # The front asks the app again for a 400 or 431 it intercepted; the app's own words
+    # (naming the parameter, the header) must reach the client.
+    bad_limit = raw_exchange(server, get_request(b"/v1/articles?limit=abc"))
+    body = assert_app_problem(bad_limit, 400)
+    assert "limit" in json.dumps(body)
+    too_many = raw_exchange(
+        server, get_request(b"/v1/articles", *[b"X-H-%d: v" % i for i in range(70)])
+    )
+    assert "64" in str(assert_app_problem(too_many, 431)["detail"])
+
+
+@pytest.fixture(scope="module")
+def editor_key(server: Running) -> str:
+    command = ["keys", "create", "--role", "editor", "--name", "server test", "--quiet"]
+    created = subprocess.run(
+        [str(BIN / "flask"), "--app", "api", *command],
+        cwd=ROOT,
+        env=dict(os.environ, FLASK_DATABASE=str(server.database), PYTHONPATH=str(ROOT)),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return created.stdout.strip()
+
+
+def test_a_refused_write_counts_once_against_the_rate_limit(
+    server: Running, editor_key: str
+) -> None:
+    # FLASK_WRITE_RATE_LIMIT is 3 a minute here. Each broken body is a 400 the front asks
+    # again; if the replay counted, the second write would already be a 429.
+    auth = b"Authorization: Bearer " + editor_key.encode() + b"\r\n"
+    statuses = [
+        raw_exchange(server, post(auth + b"Content-Length: 1\r\n", b"{")).status for _ in range(4)
+    ]
+    assert statuses == [400, 400, 400, 429]
+
+
+def test_forwarded_for_from_a_client_is_not_who_the_client_is(server: Running) -> None:
+    # Invalid keys are limited per address (20 a minute); an X-Forwarded-For the client
+    # writes must not give it a fresh address each time. nginx appends the address it saw,
+    # and the app trusts that one hop alone.
+    statuses = set()
+    for i in range(30):
+        request = get_request(
+            b"/v1/articles?limit=1",
+            b"Authorization: Bearer not-a-key",
+            b"X-Forwarded-For: 10.0.0.%d" % i,
+        )
+        statuses.add(raw_exchange(server, request).status)
+    assert 429 in statuses, statuses

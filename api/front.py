@@ -1,0 +1,145 @@
+"""The production server: nginx on HOST:PORT in front of granian on a unix socket.
+
+granian runs the app fast (bench/README.md: 3x gunicorn's requests per second for a
+cached article) but answers some malformed requests itself, before the app sees them,
+with an empty body and no CORS headers. nginx, in front, parses every request first and
+answers what it refuses with problem+json (deploy/nginx/front.conf says which and why).
+The app trusts the one X-Forwarded-For hop nginx adds (``FRONT_PROXY``), nothing else.
+
+`flask --app api serve` (the Procfile's ``web:`` line) renders the config into a private
+temporary folder, then runs both under honcho's process manager: a signal stops both, and
+either one ending stops the other. ``--no-front`` runs granian alone on HOST:PORT, for a
+machine without nginx (its own refusals are then empty-bodied again).
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import shutil
+import sys
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import click
+from flask import Flask, current_app
+from flask.cli import with_appcontext
+
+TEMPLATE = Path(__file__).resolve().parent.parent / "deploy" / "nginx" / "front.conf"
+# Where Debian puts nginx; often not on a non-root PATH.
+NGINX_DIRS = ("/usr/sbin", "/usr/local/sbin", "/usr/local/nginx/sbin")
+# The app's own limits stay the ones clients meet; nginx's head buffer is above them.
+HEAD_BUFFER = 65536
+GRANIAN_OPTIONS = "--interface wsgi --factory --no-access-log"
+# Defaults given as granian's own variables, so that the environment can change them
+# (an option on the command line would win over the variable). bench/README.md says why
+# 2 workers x 2 blocking threads; --workers-kill-timeout because granian 2.8's WSGI
+# workers did not stop on SIGTERM within 12 s.
+GRANIAN_DEFAULTS = {
+    "GRANIAN_WORKERS": "2",
+    "GRANIAN_BLOCKING_THREADS": "2",
+    "GRANIAN_RESPAWN_FAILED_WORKERS": "true",
+    "GRANIAN_WORKERS_KILL_TIMEOUT": "5",
+    "GRANIAN_LOG_LEVEL": "warning",
+}
+
+
+def listen_address(host: str, port: int) -> str:
+    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+
+
+def render_front_config(config: Mapping[str, Any], *, host: str, port: int, runtime: Path) -> str:
+    """nginx's config for this app's limits, listening on host:port."""
+    values = {
+        "RUNTIME": str(runtime),
+        "SOCKET": str(runtime / "app.sock"),
+        "LISTEN": listen_address(host, port),
+        "HEAD_BUFFER": str(max(HEAD_BUFFER, int(config["MAX_REQUEST_LINE"]) * 2)),
+        "MAX_BODY": str(int(config["MAX_CONTENT_LENGTH"] or 0)),
+        "MAX_REQUEST_LINE": str(int(config["MAX_REQUEST_LINE"])),
+        "MAX_HEADER_COUNT": str(int(config["MAX_HEADER_COUNT"])),
+        "MAX_HEADER_FIELD_SIZE": str(int(config["MAX_HEADER_FIELD_SIZE"])),
+        "MAX_HEADERS_SIZE": str(int(config["MAX_HEADERS_SIZE"])),
+    }
+    text = TEMPLATE.read_text()
+    for name, value in values.items():
+        text = text.replace(f"@{name}@", value)
+    return text
+
+
+def find_nginx() -> str | None:
+    path = os.pathsep.join([os.environ.get("PATH", ""), *NGINX_DIRS])
+    return shutil.which("nginx", path=path)
+
+
+def granian_command(bind: str) -> str:
+    """granian serving the app factory, bound as asked; GRANIAN_* variables tune the rest."""
+    return f"{shlex.quote(sys.executable)} -m granian {GRANIAN_OPTIONS} {bind} api:create_app"
+
+
+def granian_env(**extra: str) -> dict[str, str]:
+    return {**GRANIAN_DEFAULTS, **os.environ, **extra}
+
+
+def serve(config: Mapping[str, Any], host: str, port: int, *, front: bool = True) -> int:
+    """Run the production server until it is stopped; the exit status."""
+    if not front:
+        argv = shlex.split(granian_command(f"--host {shlex.quote(host)} --port {port}"))
+        os.execvpe(sys.executable, argv, granian_env())
+    nginx = find_nginx()
+    if nginx is None:
+        raise click.ClickException(
+            "nginx is not installed (the front of the production server): "
+            "`apt-get install nginx-light`, or run `flask --app api serve --no-front`."
+        )
+    from honcho.manager import Manager  # type: ignore[import-untyped]  # the Procfile runner
+
+    with tempfile.TemporaryDirectory(prefix="insight-front-") as folder:
+        runtime = Path(folder)
+        # nginx's workers run as another user when it starts as root: they must reach the
+        # socket (in a folder they can traverse but not list).
+        runtime.chmod(0o711)
+        conf = runtime / "nginx.conf"
+        conf.write_text(render_front_config(config, host=host, port=port, runtime=runtime))
+        app_env = granian_env(FLASK_FRONT_PROXY="1")
+        socket = shlex.quote(str(runtime / "app.sock"))
+        manager = Manager()
+        manager.add_process(
+            "app", granian_command(f"--uds {socket} --uds-permissions 666"), env=app_env
+        )
+        # nginx starts once granian's socket is there: no 503s and no connection errors in
+        # the log while the app loads.
+        manager.add_process(
+            "front",
+            f"until [ -S {socket} ]; do sleep 0.1; done; exec {shlex.quote(nginx)} -e stderr"
+            f" -p {shlex.quote(folder)} -c {shlex.quote(str(conf))} -g 'daemon off;'",
+        )
+        manager.loop()
+        return int(manager.returncode or 0)
+
+
+@click.command("serve")
+@with_appcontext
+@click.option("--host", envvar="HOST", default="127.0.0.1", show_default=True)
+@click.option("--port", envvar="PORT", default=5000, type=int, show_default=True)
+@click.option(
+    "--front/--no-front",
+    default=True,
+    help="nginx in front of granian (default), or granian alone on HOST:PORT.",
+)
+def serve_command(host: str, port: int, front: bool) -> None:
+    """Serve the API in production: nginx on HOST:PORT, granian behind it.
+
+    \b
+    Examples:
+      flask --app api serve                         # 127.0.0.1:5000
+      HOST=0.0.0.0 PORT=8000 flask --app api serve
+      GRANIAN_WORKERS=4 flask --app api serve       # granian's options from its variables
+    """
+    sys.exit(serve(current_app.config, host, port, front=front))
+
+
+def register_serve_command(app: Flask) -> None:
+    app.cli.add_command(serve_command)
