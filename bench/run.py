@@ -157,6 +157,13 @@ def cpu_seconds(pids: list[int]) -> float:
     return total / TICK
 
 
+def is_nginx(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().startswith(b"nginx")
+    except OSError:
+        return False
+
+
 def rss_mb(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
@@ -200,8 +207,11 @@ class Server:
         return process_tree(self.process.pid)
 
     def worker_rss_mb(self) -> list[float]:
-        """RSS of each process that serves requests (the workers, or the one process)."""
-        workers = children_of(self.process.pid) or [self.process.pid]
+        """RSS of each process that serves requests: the leaves of the process tree (the
+        workers, or the one process), leaving out nginx's in front of ours."""
+        workers = [pid for pid in self.pids() if not children_of(pid) and not is_nginx(pid)] or [
+            self.process.pid
+        ]
         return [round(rss_mb(pid), 1) for pid in workers]
 
     def stop(self) -> None:

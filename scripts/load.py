@@ -3,9 +3,9 @@
     python scripts/load.py                      # 200 readers, 20 writers, 30 s (make load)
     python scripts/load.py --readers 50 --writers 5 --seconds 10
 
-Starts the `web:` command of the Procfile (granian) on a free loopback port over a fresh
-database holding the seed, makes an editor key, then runs reader and writer threads, each
-on its own keep-alive connection. Readers fetch lists, details, searches, the sync, the
+Starts the `web:` command of the Procfile (nginx in front of granian) on a free loopback
+port over a fresh database holding the seed, makes an editor key, then runs reader and
+writer threads, each on its own keep-alive connection. Readers fetch lists, details, searches, the sync, the
 bundle and revalidate with If-None-Match; writers create draft articles, publish them with
 If-Match, add questions and delete some. It prints counts, error counts and latency
 percentiles, and exits 1 if any request failed (a 5xx, a connection error, or a status
@@ -67,17 +67,17 @@ def flask(args: list[str], env: dict[str, str]) -> str:
     return done.stdout.strip()
 
 
-def web_command(port: int) -> list[str]:
-    """The Procfile's web: line, with granian run by this Python (so `api` is this checkout)."""
+def web_command() -> list[str]:
+    """The Procfile's web: line (`flask --app api serve`: nginx in front of granian), run by
+    this Python so that `api` is this checkout; HOST and PORT come from the environment."""
     line = next(
         line.removeprefix("web:").strip()
         for line in (ROOT / "Procfile").read_text().splitlines()
         if line.startswith("web:")
     )
-    line = line.replace("${HOST:-127.0.0.1}", "127.0.0.1").replace("${PORT:-5000}", str(port))
     words = shlex.split(line)
-    assert words[0] == "granian", words
-    return [sys.executable, "-m", "granian", *words[1:]]
+    assert words[0] == "flask", words
+    return [sys.executable, "-m", "flask", *words[1:]]
 
 
 class Stats:
@@ -214,10 +214,12 @@ def main() -> int:
         "FLASK_PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
         # The point is the server under load, not the per-key limit (60 a minute by default).
         "FLASK_WRITE_RATE_LIMIT": "1000000 per minute",
+        "HOST": "127.0.0.1",
+        "PORT": str(port),
     }
     flask(["seed"], env)
     key = flask(["keys", "create", "--role", "editor", "--name", "load", "--quiet"], env)
-    server = subprocess.Popen(web_command(port), cwd=ROOT, env=env, start_new_session=True)
+    server = subprocess.Popen(web_command(), cwd=ROOT, env=env, start_new_session=True)
     try:
         deadline = time.monotonic() + 60
         while True:
@@ -258,7 +260,7 @@ def main() -> int:
             os.killpg(server.pid, signal.SIGKILL)
     print(
         f"{options.readers} readers, {options.writers} writers, {elapsed:.1f} s,"
-        " granian per Procfile"
+        " nginx + granian per Procfile"
     )
     for kind in ("read", "write"):
         values = stats.latency[kind]
