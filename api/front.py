@@ -7,18 +7,22 @@ answers what it refuses with problem+json (deploy/nginx/front.conf says which an
 The app trusts the one X-Forwarded-For hop nginx adds (``FRONT_PROXY``), nothing else.
 
 `flask --app api serve` (the Procfile's ``web:`` line) renders the config into a private
-temporary folder, then runs both under honcho's process manager: a signal stops both, and
-either one ending stops the other. ``--no-front`` runs granian alone on HOST:PORT, for a
+temporary folder, then runs both (`run_pair`): a signal stops both, and either one ending
+stops the other. ``--no-front`` runs granian alone on HOST:PORT, for a
 machine without nginx (its own refusals are then empty-bodied again).
 """
 
 from __future__ import annotations
 
+import ctypes
 import os
 import shlex
 import shutil
+import signal
+import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -94,8 +98,6 @@ def serve(config: Mapping[str, Any], host: str, port: int, *, front: bool = True
             "nginx is not installed (the front of the production server): "
             "`apt-get install nginx-light`, or run `flask --app api serve --no-front`."
         )
-    from honcho.manager import Manager  # type: ignore[import-untyped]  # the Procfile runner
-
     with tempfile.TemporaryDirectory(prefix="insight-front-") as folder:
         runtime = Path(folder)
         # nginx's workers run as another user when it starts as root: they must reach the
@@ -103,21 +105,51 @@ def serve(config: Mapping[str, Any], host: str, port: int, *, front: bool = True
         runtime.chmod(0o711)
         conf = runtime / "nginx.conf"
         conf.write_text(render_front_config(config, host=host, port=port, runtime=runtime))
-        app_env = granian_env(FLASK_FRONT_PROXY="1")
-        socket = shlex.quote(str(runtime / "app.sock"))
-        manager = Manager()
-        manager.add_process(
-            "app", granian_command(f"--uds {socket} --uds-permissions 666"), env=app_env
+        socket = runtime / "app.sock"
+        app = shlex.split(
+            granian_command(f"--uds {shlex.quote(str(socket))} --uds-permissions 666")
         )
-        # nginx starts once granian's socket is there: no 503s and no connection errors in
-        # the log while the app loads.
-        manager.add_process(
-            "front",
-            f"until [ -S {socket} ]; do sleep 0.1; done; exec {shlex.quote(nginx)} -e stderr"
-            f" -p {shlex.quote(folder)} -c {shlex.quote(str(conf))} -g 'daemon off;'",
-        )
-        manager.loop()
-        return int(manager.returncode or 0)
+        nginx_argv = [nginx, "-e", "stderr", "-p", folder, "-c", str(conf), "-g", "daemon off;"]
+        return run_pair(app, granian_env(FLASK_FRONT_PROXY="1"), nginx_argv, socket)
+
+
+def _die_with_parent() -> None:
+    """In the child, before exec: SIGTERM when the launcher dies, even by SIGKILL."""
+    if sys.platform.startswith("linux"):
+        ctypes.CDLL(None).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+
+def run_pair(app: list[str], app_env: dict[str, str], front: list[str], socket: Path) -> int:
+    """granian, then nginx once granian's socket is there (no 503s while the app loads),
+    both in this process's group, so a signal to the group reaches them as it reaches a
+    single server (honcho's manager starts each in a session of its own, which a SIGSTOP
+    or SIGKILL of the group would miss). SIGTERM or SIGINT stops both; either one ending
+    stops the other. The exit status is the first one to end's, or 0 when stopped."""
+    stopping: list[int] = []
+
+    def stop(signum: int, frame: object) -> None:
+        stopping.append(signum)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    children = [subprocess.Popen(app, env=app_env, preexec_fn=_die_with_parent)]
+    status: int | None = None
+    while status is None and not stopping:
+        if len(children) == 1 and socket.exists():
+            children.append(subprocess.Popen(front, preexec_fn=_die_with_parent))
+        status = next((c.returncode for c in children if c.poll() is not None), None)
+        time.sleep(0.1)
+    for child in children:
+        if child.poll() is None:
+            child.terminate()
+    deadline = time.monotonic() + 10
+    for child in children:
+        try:
+            child.wait(max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            child.kill()
+            child.wait()
+    return 0 if stopping or status is None else status
 
 
 @click.command("serve")
