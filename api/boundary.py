@@ -8,7 +8,8 @@ error: 414 for a request line over ``MAX_REQUEST_LINE`` bytes, 431 for a header 
 ``MAX_HEADER_COUNT`` of them, and 413 for a declared body over ``MAX_CONTENT_LENGTH``
 before anything reads it. What granian itself refuses (a malformed ``Content-Length``, a
 raw non-ASCII byte in the request target, more than 100 headers, a head beyond its
-buffer) never reaches the app: see the README's "Boundary" section.
+buffer) never reaches the app: the production server's nginx front (api.front) answers
+those, as problem+json too; see the README's "Boundary" section.
 
 A ``Host`` outside ``TRUSTED_HOSTS`` is a 400 (Flask checks it while routing); links never
 come from ``Host`` anyway (api.links).
