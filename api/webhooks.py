@@ -33,7 +33,7 @@ from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 import orjson
 from flask import Flask, current_app, has_app_context
@@ -97,15 +97,17 @@ def _forbidden(address: str) -> bool:
     return not ip.is_global or ip.is_multicast
 
 
-def check_receiver(url: str, *, allow_private: bool) -> None:
+def check_receiver(url: str, *, allow_private: bool) -> list[str]:
     """Refuse a URL whose host is, or resolves to, a loopback, private, link-local or
     otherwise non-public address (SSRF, OWASP API7). Every address the name resolves to
-    is checked, at registration and again before each delivery."""
+    is checked, at registration and again before each delivery; the checked addresses
+    are returned, for the delivery to connect to (`pinned_request`); none when private
+    receivers are allowed: nothing was checked."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise UnsafeUrl("Must be an absolute http or https URL.")
     if allow_private:
-        return
+        return []
     try:
         port = parts.port or (443 if parts.scheme == "https" else 80)
         found = socket.getaddrinfo(parts.hostname, port, type=socket.SOCK_STREAM)
@@ -117,6 +119,24 @@ def check_receiver(url: str, *, allow_private: bool) -> None:
             f"The host {parts.hostname!r} resolves to a loopback, private or link-local"
             f" address ({', '.join(refused)}); receivers must be on the public internet."
         )
+    return list(dict.fromkeys(str(info[4][0]) for info in found))
+
+
+def pinned_request(url: str, addresses: list[str]) -> tuple[str, dict[str, str], dict[str, Any]]:
+    """The URL to connect to, the Host header and the request extensions that make the
+    HTTP client reach the address `check_receiver` vetted, not whatever the name resolves
+    to a moment later (DNS rebinding). TLS still verifies the certificate against the
+    name (SNI). With no addresses (nothing checked) the URL is used as it is."""
+    parts = urlsplit(url)
+    if not addresses or parts.hostname is None:
+        return url, {}, {}
+    address = addresses[0]
+    host = f"[{address}]" if ":" in address else address
+    netloc = f"{host}:{parts.port}" if parts.port else host
+    target = urlunsplit((parts.scheme, netloc, parts.path, parts.query, ""))
+    named = parts.netloc.rpartition("@")[2]
+    extensions = {"sni_hostname": parts.hostname} if parts.scheme == "https" else {}
+    return target, {"Host": named}, extensions
 
 
 def allow_private_urls() -> bool:

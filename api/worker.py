@@ -39,7 +39,7 @@ from .db import Database, connect, write_transaction
 from .store import webhooks as store
 from .surrogate import PurgeError, wait_for_replicas
 from .timefmt import parse_instant, to_rfc3339, utc_now
-from .webhooks import UnsafeUrl, allow_private_urls, check_receiver, publish_due
+from .webhooks import UnsafeUrl, allow_private_urls, check_receiver, pinned_request, publish_due
 
 log = logging.getLogger("api.worker")
 USER_AGENT = "InsightFortnight-Webhooks/1"
@@ -102,13 +102,18 @@ def _post(delivery: dict[str, Any]) -> tuple[int | None, str | None]:
     """One attempt: (response code, error). The receiver's address is checked again now:
     a name may have been pointed at a private address since it was registered."""
     try:
-        check_receiver(delivery["url"], allow_private=allow_private_urls())
+        addresses = check_receiver(delivery["url"], allow_private=allow_private_urls())
     except UnsafeUrl as error:
         return None, f"refused: {error}"
+    target, host, extensions = pinned_request(delivery["url"], addresses)
     headers = sign(delivery["secret"], delivery["message_id"], delivery["body"], datetime.now(UTC))
     try:
         response = _http().post(
-            delivery["url"], content=delivery["body"].encode(), headers=headers, timeout=_timeout()
+            target,
+            content=delivery["body"].encode(),
+            headers={**headers, **host},
+            extensions=extensions,
+            timeout=_timeout(),
         )
     except httpx.HTTPError as error:
         return None, f"{type(error).__name__}: {error}"[:_ERROR_LENGTH] or type(error).__name__

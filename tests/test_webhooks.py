@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import re
+import socket
 import uuid
 from collections.abc import Iterator
 from datetime import timedelta
@@ -249,6 +250,44 @@ def test_a_receiver_turned_private_is_refused_at_delivery(
     assert first["state"] == "pending"
     assert first["attempts"][0]["response_code"] is None
     assert "refused" in first["attempts"][0]["error"]
+
+
+def test_a_delivery_connects_to_the_address_that_was_checked(
+    app: Flask,
+    client: FlaskClient,
+    admin: dict[str, str],
+    editor: dict[str, str],
+    receiver: Receiver,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # DNS rebinding: a name that resolves to a public address for the check and to a
+    # private one a moment later, when the HTTP client would look it up again. The
+    # delivery must go to the checked address, so the name is resolved once per attempt:
+    # a second lookup fails here.
+    port = receiver.url.rsplit(":", 1)[1]
+    lookups: list[str] = []
+    real = socket.getaddrinfo
+
+    def resolve(host: Any, *args: Any, **kwargs: Any) -> Any:
+        if host != "hooks.test":
+            return real(host, *args, **kwargs)
+        lookups.append(host)
+        if len(lookups) > 1:
+            raise socket.gaierror(socket.EAI_NONAME, "rebound")
+        return real("127.0.0.1", *args, **kwargs)
+
+    hook = register(client, admin, f"http://hooks.test:{port}/hook", ["article.created"])
+    app.config["WEBHOOK_ALLOW_PRIVATE_URLS"] = False
+    monkeypatch.setattr(socket, "getaddrinfo", resolve)
+    # For this test only, loopback counts as public: the receiver is on this machine.
+    monkeypatch.setattr("api.webhooks._forbidden", lambda address: False)
+    write(client, "POST", "/v1/articles", editor, json=article_body())
+    with app.app_context():
+        run_once()
+    (request,) = receiver.wait_for(1)
+    assert request.headers["host"] == f"hooks.test:{port}"
+    assert lookups == ["hooks.test"]
+    assert deliveries(client, admin, hook["id"])[0]["state"] == "delivered"
 
 
 def test_cli_adds_lists_and_removes(app: Flask) -> None:
