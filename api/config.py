@@ -66,6 +66,9 @@ DEFAULTS: dict[str, object] = {
     "WEBHOOK_DISABLE_AFTER": 5,
     # Per request to a receiver or a cache node (connect, each read and write).
     "WEBHOOK_TIMEOUT_SECONDS": 10,
+    # Days a finished delivery (its attempts, its event) or purge is kept, for
+    # GET /v1/webhooks/{id}/deliveries; the worker deletes older ones once an hour.
+    "WEBHOOK_KEEP_DAYS": 30,
     # Seconds before each retry of a cache purge that failed.
     "CACHE_PURGE_RETRY_SCHEDULE": [1, 5, 30, 300, 1800],
     # How often the worker looks at the outbox, and its sending threads (one lane each).

@@ -254,12 +254,29 @@ def drain_purges(node: str) -> int:
 # The process -------------------------------------------------------------------------------------
 
 
+PRUNE_EVERY_SECONDS = 3600
+_pruned_at: list[float] = []  # this process's last prune (time.monotonic)
+
+
+def prune(db: Database) -> dict[str, int]:
+    """Finished outbox rows older than FLASK_WEBHOOK_KEEP_DAYS go, in one transaction."""
+    keep = timedelta(days=float(current_app.config["WEBHOOK_KEEP_DAYS"]))
+    before = to_rfc3339(datetime.now(UTC) - keep)
+    with write_transaction(db):
+        return store.prune_outbox(db, before)
+
+
 def run_once(dispatch: Callable[[str, Any], None] | None = None) -> None:
     """One look at the outbox: scheduled content, then every lane with something due,
     handed to `dispatch(kind, key)` (the huey queue) or, without one, drained right here
-    (tests, and `flask worker --once`)."""
+    (tests, and `flask worker --once`). Once an hour it also prunes what is finished."""
     db = _open_db()
     try:
+        if not _pruned_at or time.monotonic() - _pruned_at[-1] > PRUNE_EVERY_SECONDS:
+            _pruned_at[:] = [time.monotonic()]
+            pruned = prune(db)
+            if any(pruned.values()):
+                log.info("worker: pruned %s", pruned)
         publish_due(db)
         now = utc_now()
         webhooks, nodes = store.due_webhooks(db, now), store.due_purge_nodes(db, now)

@@ -25,7 +25,7 @@ from api.auth import create_key
 from api.db import connect
 from api.store import webhooks as store
 from api.timefmt import clock_at, parse_instant, to_rfc3339, utc_now
-from api.worker import run_once
+from api.worker import prune, run_once
 from tests.helpers import BASE_URL, AppFactory, assert_problem, bearer
 from tests.receivers import Receiver
 
@@ -288,6 +288,39 @@ def test_a_delivery_connects_to_the_address_that_was_checked(
     assert request.headers["host"] == f"hooks.test:{port}"
     assert lookups == ["hooks.test"]
     assert deliveries(client, admin, hook["id"])[0]["state"] == "delivered"
+
+
+def test_finished_deliveries_are_pruned_after_the_keep_days(
+    app: Flask,
+    client: FlaskClient,
+    admin: dict[str, str],
+    editor: dict[str, str],
+    receiver: Receiver,
+) -> None:
+    hook = register(client, admin, receiver.url, ["article.created"])
+    write(client, "POST", "/v1/articles", editor, json=article_body(1))
+    with app.app_context():
+        run_once()
+    receiver.wait_for(1)
+    app.config["WEBHOOK_ALLOW_PRIVATE_URLS"] = False  # the next one stays pending
+    write(client, "POST", "/v1/articles", editor, json=article_body(2))
+    with app.app_context():
+        run_once()
+    states = sorted(d["state"] for d in deliveries(client, admin, hook["id"]))
+    assert states == ["delivered", "pending"]
+    db = connect(app.config["DATABASE"])
+    old = later(-31 * 86400)
+    db.execute("UPDATE deliveries SET delivered_at = ?, created_at = ?", [old, old])
+    db.execute("UPDATE webhook_events SET timestamp = ?", [old])
+    db.conn.commit()
+    with app.app_context():
+        pruned = prune(db)
+    assert pruned["deliveries"] == 1 and pruned["attempts"] == 1 and pruned["events"] == 1
+    (left,) = deliveries(client, admin, hook["id"])
+    assert left["state"] == "pending"  # however old: it is still to be sent
+    with app.app_context():
+        assert prune(db)["deliveries"] == 0
+    db.close()
 
 
 def test_cli_adds_lists_and_removes(app: Flask) -> None:

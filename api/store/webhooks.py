@@ -392,3 +392,31 @@ def record_purge(
 
 def purges(db: Database) -> list[dict[str, Any]]:
     return rows(db, "SELECT * FROM purges ORDER BY id", {})
+
+
+# Pruning ------------------------------------------------------------------------------------
+
+
+def prune_outbox(db: Database, before: str) -> dict[str, int]:
+    """Delete what is finished and older than `before`: delivered or failed deliveries
+    (with their attempts), the events no delivery refers to any more, and sent or failed
+    purges. Pending rows stay, however old: they are still to be sent."""
+    finished = (
+        "SELECT id FROM deliveries WHERE state IN ('delivered', 'failed')"
+        " AND COALESCE(delivered_at, last_attempt_at, created_at) < ?"
+    )
+    attempts = db.execute(
+        f"DELETE FROM delivery_attempts WHERE delivery_id IN ({finished})", [before]
+    ).rowcount
+    deliveries = db.execute(f"DELETE FROM deliveries WHERE id IN ({finished})", [before]).rowcount
+    events = db.execute(
+        "DELETE FROM webhook_events WHERE timestamp < ?"
+        " AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = webhook_events.id)",
+        [before],
+    ).rowcount
+    purged = db.execute(
+        "DELETE FROM purges WHERE state IN ('delivered', 'failed')"
+        " AND COALESCE(done_at, created_at) < ?",
+        [before],
+    ).rowcount
+    return {"deliveries": deliveries, "attempts": attempts, "events": events, "purges": purged}
