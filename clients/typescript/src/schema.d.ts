@@ -625,7 +625,7 @@ export interface paths {
         };
         /**
          * List an endpoint's deliveries
-         * @description One per event sent to this endpoint, newest first: its `webhook-id`, its state (pending, delivered, failed), every attempt with its time and response code or error, and the last response code and time. Needs an admin key.
+         * @description One per event sent to this endpoint, newest first: its `webhook-id`, its state (pending, delivered, failed), every attempt with its time and response code or error, and the last response code and time. Needs an admin key. Delivered and failed deliveries are kept `FLASK_WEBHOOK_KEEP_DAYS` (30 by default) days, then pruned; pending ones are listed however old.
          */
         get: operations["listWebhookDeliveries"];
         put?: never;
