@@ -151,8 +151,8 @@ class Boundary:
     verdict for `raise_refusal`, so the answer goes through the error handlers and CORS like
     any other. It also puts the security headers on every answer, whoever made it (a
     route, an error handler, a 304), where they are not set already (the reader page sets
-    its own). The app never sets `Server`; the WSGI server names itself, with no version
-    (granian: `server: granian`)."""
+    its own). The app never sets `Server`; the server in front names itself, with no version
+    (nginx, `server_tokens off`; granian alone: `server: granian`)."""
 
     def __init__(self, app: Callable[..., Iterable[bytes]], limits: Limits) -> None:
         self.app = app
