@@ -309,14 +309,22 @@ class ResponseCacheMiddleware:
     def _answer(
         self, entry: Entry, environ: dict[str, Any], start_response: StartResponse, head: bool
     ) -> Iterable[bytes]:
-        if _not_modified(entry, environ, entry.etag):
-            start_response("304 NOT MODIFIED", [*entry.headers_304, ("Date", _date_now())])
-            return []
-        if entry.identity_etag is not None and _not_modified(entry, environ, entry.identity_etag):
-            start_response("304 NOT MODIFIED", [*entry.identity_304, ("Date", _date_now())])
-            return []
-        start_response(entry.status, [*entry.headers, ("Date", _date_now())])
-        return [] if head else [entry.body]
+        return answer(entry, environ, start_response, head)
+
+
+def answer(
+    entry: Entry, environ: dict[str, Any], start_response: StartResponse, head: bool
+) -> Iterable[bytes]:
+    """The stored answer to this request: a 304 when its conditions say the client has it
+    (also used by api.renditions, which answers from its own store the same way)."""
+    if _not_modified(entry, environ, entry.etag):
+        start_response("304 NOT MODIFIED", [*entry.headers_304, ("Date", _date_now())])
+        return []
+    if entry.identity_etag is not None and _not_modified(entry, environ, entry.identity_etag):
+        start_response("304 NOT MODIFIED", [*entry.identity_304, ("Date", _date_now())])
+        return []
+    start_response(entry.status, [*entry.headers, ("Date", _date_now())])
+    return [] if head else [entry.body]
 
 
 def _not_modified(entry: Entry, environ: dict[str, Any], etag: str | None) -> bool:
