@@ -62,16 +62,15 @@ from .boundary import REFUSED
 from .cache import _BYPASS, CACHEABLE, _entry, _keepable, answer
 from .compression import choose_encoding
 from .store import pagination
-from .surrogate import HEADER as SURROGATE_HEADER
+from .store.common import as_id
 
 StartResponse = Callable[..., Any]
 WsgiApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
 
-ARTICLE_PATH = re.compile(r"/v1/articles/[^/]+")
+ARTICLE_PATH = re.compile(r"/v1/articles/([A-Za-z0-9-]+)")  # an id or a slug
 # Parameters the app ignores (api.schemas.common.ignored_parameter), with a plain value.
 _IGNORED = re.compile(r"(?:_|utm_[A-Za-z0-9_]*)=[A-Za-z0-9._~-]*")
 _CONDITIONAL = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE")
-_ARTICLE_KEY = re.compile(r"(?:^| )article-(\d+)(?= |$)")
 _LIBRARIES = ("flask", "werkzeug", "flask-cors", "flask-compress", "marshmallow", "orjson")
 DEFAULT_BUSY_TIMEOUT_MS = 20  # a reader's write waits at most this long for the file
 
@@ -186,14 +185,18 @@ class ContentClock:
         ).fetchone()
         return source, int(tick), mark
 
-    def published_at(self, article_id: int) -> str | None:
+    def visible_article(self, ref: str) -> tuple[int, str] | None:
+        """(id, published_at) of the article a path names (its id or its slug, as
+        api.store.common.ref_clause reads them), if it is public now."""
         conn, _ = self._connection()
+        row_id = as_id(ref)
+        clause = "id = ?" if row_id is not None else "slug = ?"
         row = conn.execute(
-            "SELECT published_at FROM articles WHERE id = ? AND deleted_at IS NULL"
-            " AND status != 'draft'",
-            (article_id,),
+            f"SELECT id, published_at FROM articles WHERE {clause} AND deleted_at IS NULL"
+            " AND status != 'draft' AND published_at <= ?",
+            (row_id if row_id is not None else ref, pagination.utc_now()),
         ).fetchone()
-        return row[0] if row else None
+        return (int(row[0]), str(row[1])) if row else None
 
 
 class RenditionStore:
@@ -346,24 +349,27 @@ class RenditionMiddleware:
             return [] if head else [body]
         if inner.get(CACHEABLE) and _keepable(headers):
             environ[CACHEABLE] = True
-            self._keep(key, source, tick, headers, body)
+            self._keep(key, inner.get("PATH_INFO", ""), source, tick, headers, body)
         return answer(_entry(status, headers, body), environ, start_response, head)
 
     def _keep(
-        self, key: str, source: str, tick: int, headers: list[tuple[str, str]], body: bytes
+        self,
+        key: str,
+        path: str,
+        source: str,
+        tick: int,
+        headers: list[tuple[str, str]],
+        body: bytes,
     ) -> None:
-        surrogate = next((v for n, v in headers if n.lower() == SURROGATE_HEADER), "")
-        found = _ARTICLE_KEY.findall(surrogate)
-        if len(found) != 1:
-            return  # not one article's answer: nothing to key its validity on
-        article_id = int(found[0])
+        ref = ARTICLE_PATH.fullmatch(path)
         try:
             # Read after the build: had the row changed since `tick`, its mark is past it.
-            published_at = self.clock.published_at(article_id)
+            found = self.clock.visible_article(ref.group(1)) if ref else None
         except (OSError, sqlite3.Error):
             return
-        if published_at is None:
+        if found is None:
             return
+        article_id, published_at = found
         kept = [[n, v] for n, v in headers if n.lower() != "date"]
         values = (article_id, source, tick, published_at, "200 OK", orjson.dumps(kept), body)
         if self.store.put(key, values):
