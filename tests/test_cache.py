@@ -40,7 +40,7 @@ class Apps:
     def __init__(self, database: Path, **config: Any) -> None:
         self.database = database
         self.cached = make_app(database, WRITE_RATE_LIMIT="10000 per minute", **config)
-        self.fresh = make_app(database, RESPONSE_CACHE_BYTES=0)
+        self.fresh = make_app(database, RESPONSE_CACHE_BYTES=0, RENDITIONS=False)
         self.client = self.cached.test_client()
         self.oracle = self.fresh.test_client()
         self.auth = bearer(make_key(self.cached))
