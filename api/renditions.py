@@ -33,6 +33,7 @@ When a row may be served (all of it is checked on every read):
 Rows are written by the request that built them (the first reader of a variant) and by
 `flask renditions warm`, which renders the missing ones for every visible article. A
 reader's write never fails or delays its read: a short busy timeout, errors ignored.
+The file is bounded (`FLASK_RENDITIONS_MAX_BYTES`, 4 GiB): past it nothing more is kept.
 Off with `FLASK_RENDITIONS=false`, on a read replica, with `READS_REQUIRE_KEY`, and for an
 in-memory database.
 """
@@ -73,6 +74,9 @@ _IGNORED = re.compile(r"(?:_|utm_[A-Za-z0-9_]*)=[A-Za-z0-9._~-]*")
 _CONDITIONAL = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE")
 _LIBRARIES = ("flask", "werkzeug", "flask-cors", "flask-compress", "marshmallow", "orjson")
 DEFAULT_BUSY_TIMEOUT_MS = 20  # a reader's write waits at most this long for the file
+# The file's bound: URL variants (fields=, include= orders) are many, so any client could
+# otherwise fill the disk. 12 KB an article: 100k articles in two codings fit.
+DEFAULT_MAX_BYTES = 4 * 1024**3
 
 
 def store_path(database: str) -> str:
@@ -209,9 +213,15 @@ class RenditionStore:
         " body BLOB NOT NULL)"
     )
 
-    def __init__(self, path: str, busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS) -> None:
+    def __init__(
+        self,
+        path: str,
+        busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS,
+        max_bytes: int = DEFAULT_MAX_BYTES,
+    ) -> None:
         self.path = path
         self.busy_timeout_ms = busy_timeout_ms
+        self.max_bytes = max_bytes
         self._local = threading.local()
 
     def _connection(self) -> sqlite3.Connection:
@@ -246,7 +256,14 @@ class RenditionStore:
 
     def put(self, key: str, values: tuple[Any, ...]) -> bool:
         try:
-            self._connection().execute(
+            conn = self._connection()
+            pages, page_size = (
+                conn.execute("PRAGMA page_count").fetchone()[0],
+                conn.execute("PRAGMA page_size").fetchone()[0],
+            )
+            if pages * page_size > self.max_bytes:
+                return False  # full: `flask renditions clear`, or a larger RENDITIONS_MAX_BYTES
+            conn.execute(
                 "INSERT OR REPLACE INTO renditions (key, article_id, source, tick,"
                 " published_at, status, headers, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 (key, *values),
@@ -466,6 +483,7 @@ def init_renditions(app: Flask) -> None:
     store = RenditionStore(
         store_path(database),
         int(app.config.get("RENDITIONS_BUSY_TIMEOUT_MS", DEFAULT_BUSY_TIMEOUT_MS)),
+        int(app.config.get("RENDITIONS_MAX_BYTES", DEFAULT_MAX_BYTES)),
     )
     middleware = RenditionMiddleware(app.wsgi_app, app, clock, store)
     app.extensions["renditions"] = middleware

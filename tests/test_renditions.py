@@ -433,3 +433,12 @@ def test_warm_renders_every_visible_article(tmp_path: Path) -> None:
         assert exchange(apps.client, url) == exchange(apps.oracle, url)
     assert apps.store.hits - hits == 5
     assert "renditions deleted" in runner.invoke(args=["renditions", "clear"]).output
+
+
+def test_a_full_store_keeps_nothing_more_and_answers_all(tmp_path: Path) -> None:
+    apps = RenditionApps(tmp_path / "full.db", RENDITIONS_MAX_BYTES=1)
+    apps.write("POST", "/v1/articles", article_body(1), if_match=False)
+    url = ARTICLE + ALL_PARTS
+    for _ in range(2):
+        assert exchange(apps.client, url) == exchange(apps.oracle, url)
+    assert (apps.store.stored, apps.store.hits) == (0, 0)
