@@ -127,7 +127,10 @@ def config_digest(config: dict[str, Any]) -> str:
         try:
             plain[name] = orjson.loads(orjson.dumps(value))
         except (TypeError, orjson.JSONEncodeError):
-            plain[name] = repr(value)
+            # A class or a function (flask-compress's cache settings): by name, since its
+            # repr holds an address that differs from one worker process to the next.
+            named = getattr(value, "__qualname__", type(value).__qualname__)
+            plain[name] = f"{getattr(value, '__module__', '')}.{named}"
     encoded = orjson.dumps(plain, option=orjson.OPT_SORT_KEYS)
     return hashlib.blake2b(encoded + _CODE.encode(), digest_size=8).hexdigest()
 
