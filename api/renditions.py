@@ -40,6 +40,7 @@ in-memory database.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import importlib.metadata
 import os
@@ -60,7 +61,7 @@ from werkzeug.test import EnvironBuilder
 from werkzeug.wsgi import get_host
 
 from .boundary import REFUSED
-from .cache import _BYPASS, CACHEABLE, _entry, _keepable, answer
+from .cache import _BYPASS, CACHEABLE, Entry, _entry, _keepable, answer
 from .compression import choose_encoding
 from .store import pagination
 from .store.common import as_id
@@ -137,7 +138,8 @@ def config_digest(config: dict[str, Any]) -> str:
 
 def variant_key(environ: dict[str, Any]) -> str | None:
     """The stored variant this request asks for, or None when the request is not one for
-    the rendition store (the checks that need no configuration)."""
+    the rendition store (the checks that need no configuration). A key ending in `\x1e`
+    had a cache-buster taken off (`_=`): no other request has its exact URL."""
     method = environ.get("REQUEST_METHOD")
     if method != "GET" and method != "HEAD":
         return None
@@ -147,13 +149,14 @@ def variant_key(environ: dict[str, Any]) -> str | None:
     if REFUSED in environ:
         return None  # over the app's head limits: the app answers 414/431
     query = environ.get("QUERY_STRING", "")
+    busted = ""
     if "_" in query:
-        query = "&".join(part for part in query.split("&") if not _IGNORED.fullmatch(part))
-    lowered = query.lower()
-    if "issue" in lowered or "%" in query:
+        kept = "&".join(part for part in query.split("&") if not _IGNORED.fullmatch(part))
+        busted, query = ("\x1e" if kept != query else ""), kept
+    if "issue" in query.lower() or "%" in query:
         return None  # the embedded issue counts other articles; an encoded name may be it
     coding = choose_encoding(environ.get("HTTP_ACCEPT_ENCODING")) or ""
-    return f"{environ.get('SCRIPT_NAME', '')}{path}?{query}\x1f{coding}"
+    return f"{environ.get('SCRIPT_NAME', '')}{path}?{query}\x1f{coding}{busted}"
 
 
 class ContentClock:
@@ -294,6 +297,7 @@ class RenditionMiddleware:
         self.clock = clock
         self.store = store
         self._digest: str | None = None
+        self._hosts: dict[tuple[Any, ...], bool] = {}  # Flask's verdict on a Host, kept
         self.hits = self.misses = self.stored = 0
 
     def key(self, environ: dict[str, Any]) -> str | None:
@@ -304,9 +308,23 @@ class RenditionMiddleware:
         origin = environ.get("HTTP_ORIGIN")
         if origin is not None and origin in (config.get("WRITE_ORIGINS") or ()):
             return None  # a writing page's origin gets CORS headers of its own
-        try:
-            get_host(environ, config.get("TRUSTED_HOSTS"))
-        except SecurityError:
+        host = (
+            environ.get("wsgi.url_scheme"),
+            environ.get("HTTP_HOST"),
+            environ.get("SERVER_NAME"),
+            environ.get("SERVER_PORT"),
+        )
+        trusted = self._hosts.get(host)
+        if trusted is None:
+            try:
+                get_host(environ, config.get("TRUSTED_HOSTS"))
+                trusted = True
+            except SecurityError:
+                trusted = False
+            if len(self._hosts) > 64:
+                self._hosts.clear()  # made-up hosts must not grow it
+            self._hosts[host] = trusted
+        if not trusted:
             return None  # the app answers 400
         if self._digest is None:
             self._digest = config_digest(config)
@@ -316,6 +334,10 @@ class RenditionMiddleware:
         key = self.key(environ)
         if key is None:
             return self.app(environ, start_response)
+        # A URL with a cache-buster is not kept by the memory cache (api.cache): no other
+        # request has it, and such entries would push out the ones that are asked again.
+        busted = key.endswith("\x1e")
+        key = key.removesuffix("\x1e")
         head = environ.get("REQUEST_METHOD") == "HEAD"
         try:
             row = self.store.get(key)
@@ -324,11 +346,14 @@ class RenditionMiddleware:
             return self.app(environ, start_response)  # no store, no clock: the app answers
         if row is not None and _current(row, source, tick, mark):
             self.hits += 1
-            environ[CACHEABLE] = True  # it was public when kept: the memory cache may keep it
-            headers = [(name, value) for name, value in orjson.loads(row[5])]
-            return answer(_entry(row[4], headers, row[6]), environ, start_response, head)
+            if not busted:
+                environ[CACHEABLE] = True  # public when kept: the memory cache may keep it
+            return answer(_stored_entry(row[5], row[6]), environ, start_response, head)
         self.misses += 1
-        return self._build(key, source, tick, environ, start_response, head)
+        answered = self._build(key, source, tick, environ, start_response, head)
+        if busted:
+            environ.pop(CACHEABLE, None)
+        return answered
 
     def _build(
         self,
@@ -367,20 +392,13 @@ class RenditionMiddleware:
         if not status.startswith("200"):
             start_response(status, headers)
             return [] if head else [body]
+        entry = _entry(status, headers, body)
         if inner.get(CACHEABLE) and _keepable(headers):
             environ[CACHEABLE] = True
-            self._keep(key, inner.get("PATH_INFO", ""), source, tick, headers, body)
-        return answer(_entry(status, headers, body), environ, start_response, head)
+            self._keep(key, inner.get("PATH_INFO", ""), source, tick, entry)
+        return answer(entry, environ, start_response, head)
 
-    def _keep(
-        self,
-        key: str,
-        path: str,
-        source: str,
-        tick: int,
-        headers: list[tuple[str, str]],
-        body: bytes,
-    ) -> None:
+    def _keep(self, key: str, path: str, source: str, tick: int, entry: Entry) -> None:
         ref = ARTICLE_PATH.fullmatch(path)
         try:
             # Read after the build: had the row changed since `tick`, its mark is past it.
@@ -390,10 +408,23 @@ class RenditionMiddleware:
         if found is None:
             return
         article_id, published_at = found
-        kept = [[n, v] for n, v in headers if n.lower() != "date"]
-        values = (article_id, source, tick, published_at, "200 OK", orjson.dumps(kept), body)
-        if self.store.put(key, values):
+        # The entry as api.cache makes it (its 304 headers, identity ETag...), ready to
+        # answer with: making it again on every read would cost more than the lookup.
+        fields = {f.name: getattr(entry, f.name) for f in dataclasses.fields(entry)}
+        del fields["body"]
+        values = (article_id, source, tick, published_at, entry.status, orjson.dumps(fields))
+        if self.store.put(key, (*values, entry.body)):
             self.stored += 1
+
+
+_HEADER_LISTS = ("headers", "headers_304", "identity_304")
+
+
+def _stored_entry(fields_json: bytes, body: bytes) -> Entry:
+    fields = orjson.loads(fields_json)
+    for name in _HEADER_LISTS:
+        fields[name] = list(map(tuple, fields[name]))
+    return Entry(**fields, body=body)
 
 
 def _current(row: tuple[Any, ...], source: str, tick: int, mark: int | None) -> bool:
