@@ -50,6 +50,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         init_db(app.config["DATABASE"], app.config["DATABASE_BUSY_TIMEOUT_MS"])
     # /v1//articles is not /v1/articles: a 404 problem, not an HTML redirect page.
     app.url_map.merge_slashes = False
+    from .renditions import init_renditions
+
+    init_renditions(app)  # stored article responses: wraps Flask's own WSGI app, innermost
     hops = int(app.config["TRUSTED_PROXIES"])
     front = 1 if app.config["FRONT_PROXY"] else 0
     if hops or front:

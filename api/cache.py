@@ -21,7 +21,8 @@ What is cached: GET and HEAD (HEAD is the GET without its body) of /v1 without a
 `Authorization` header, answered 200 by a view that marked its response public
 (api.http.cache_headers), with no `Set-Cookie` and varying on nothing but
 Authorization, Accept-Encoding and Origin. Never a preview (it needs a key), never a
-sync page (its token carries the time of the request). The key: the version, path, raw
+sync page (its token carries the time of the request), never a URL with a cache-buster
+(`_=`: no other request has it). The key: the version, path, raw
 query string, Host, Origin, the X-Forwarded-* headers a trusted proxy sets, and the
 content coding chosen for the request (api.compression.choose_encoding).
 
@@ -218,6 +219,13 @@ def _date_now() -> str:
     return _dates[1]
 
 
+def _busted(query: str) -> bool:
+    """A cache-buster (`_=`, which the app ignores) makes the URL one no other request has:
+    kept, it would only push out entries that are asked for again. (An article's variant
+    is still answered without a render, from api.renditions, which leaves `_` out of its key.)"""
+    return "_=" in query and any(part.startswith("_=") for part in query.split("&"))
+
+
 def _cacheable_path(path: str) -> bool:
     return path.startswith(CACHED_PREFIXES) and not path.startswith(UNCACHED_PREFIXES)
 
@@ -238,6 +246,7 @@ class ResponseCacheMiddleware:
             (method != "GET" and method != "HEAD")
             or not _cacheable_path(environ.get("PATH_INFO", ""))
             or any(name in environ for name in _BYPASS)
+            or _busted(environ.get("QUERY_STRING", ""))
         ):
             return self.app(environ, start_response)
         try:
@@ -309,14 +318,22 @@ class ResponseCacheMiddleware:
     def _answer(
         self, entry: Entry, environ: dict[str, Any], start_response: StartResponse, head: bool
     ) -> Iterable[bytes]:
-        if _not_modified(entry, environ, entry.etag):
-            start_response("304 NOT MODIFIED", [*entry.headers_304, ("Date", _date_now())])
-            return []
-        if entry.identity_etag is not None and _not_modified(entry, environ, entry.identity_etag):
-            start_response("304 NOT MODIFIED", [*entry.identity_304, ("Date", _date_now())])
-            return []
-        start_response(entry.status, [*entry.headers, ("Date", _date_now())])
-        return [] if head else [entry.body]
+        return answer(entry, environ, start_response, head)
+
+
+def answer(
+    entry: Entry, environ: dict[str, Any], start_response: StartResponse, head: bool
+) -> Iterable[bytes]:
+    """The stored answer to this request: a 304 when its conditions say the client has it
+    (also used by api.renditions, which answers from its own store the same way)."""
+    if _not_modified(entry, environ, entry.etag):
+        start_response("304 NOT MODIFIED", [*entry.headers_304, ("Date", _date_now())])
+        return []
+    if entry.identity_etag is not None and _not_modified(entry, environ, entry.identity_etag):
+        start_response("304 NOT MODIFIED", [*entry.identity_304, ("Date", _date_now())])
+        return []
+    start_response(entry.status, [*entry.headers, ("Date", _date_now())])
+    return [] if head else [entry.body]
 
 
 def _not_modified(entry: Entry, environ: dict[str, Any], etag: str | None) -> bool:

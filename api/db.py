@@ -621,3 +621,54 @@ def m012_webhooks(db: Database) -> None:
         " SELECT 1, COALESCE(MAX(seq), 0), ? FROM changes",
         [utc_now()],
     )
+
+
+# Renditions (m014) ------------------------------------------------------------------------
+# api.renditions keeps built article responses in a file of their own and must know, at
+# read time, whether anything a stored one embeds changed since it was built. Triggers on
+# every table an article response reads answer that for every writer (any code path, any
+# process, a hand-made UPDATE): each changed row bumps rendition_clock.tick and stamps the
+# article(s) it belongs to in rendition_marks with the new tick, in the writer's own
+# transaction. A rendition built after reading tick G is current while its article's mark
+# is <= G. Rows of terms and issues are shared: a change stamps every article using them.
+_RENDITION_ARTICLE_ROWS = {
+    # table: how a row names its article(s), as a SELECT over {row} (new or old)
+    "articles": "SELECT {row}.id AS article_id",
+    "sections": "SELECT {row}.article_id AS article_id",
+    "article_terms": "SELECT {row}.article_id AS article_id",
+    "questions": "SELECT {row}.article_id AS article_id",
+    "sources": "SELECT {row}.article_id AS article_id",
+    "terms": "SELECT article_id FROM article_terms WHERE term_id = {row}.id",
+    "issues": "SELECT id AS article_id FROM articles WHERE issue_id = {row}.id",
+}
+
+
+_EVENT_ROWS = (("INSERT", ("new",)), ("UPDATE", ("old", "new")), ("DELETE", ("old",)))
+
+
+@migrations()
+def m014_renditions(db: Database) -> None:
+    db.execute(
+        "CREATE TABLE rendition_clock (id INTEGER PRIMARY KEY CHECK (id = 1),"
+        " tick INTEGER NOT NULL)"
+    )
+    db.execute("INSERT INTO rendition_clock (id, tick) VALUES (1, 1)")
+    db.execute(
+        "CREATE TABLE rendition_marks (article_id INTEGER PRIMARY KEY, tick INTEGER NOT NULL)"
+    )
+    for table, articles_of in _RENDITION_ARTICLE_ROWS.items():
+        for event, rows_of in _EVENT_ROWS:
+            if event == "INSERT" and table in ("terms", "issues"):
+                continue  # a new term or issue is in no article until a row of those says so
+            stamps = "".join(
+                " INSERT INTO rendition_marks (article_id, tick)"
+                f" SELECT ids.article_id, c.tick FROM ({articles_of.format(row=row)}) ids,"
+                " rendition_clock c WHERE c.id = 1 AND ids.article_id IS NOT NULL"
+                " ON CONFLICT (article_id) DO UPDATE SET tick = excluded.tick;"
+                for row in rows_of
+            )
+            db.execute(
+                f"CREATE TRIGGER {table}_rendition_{event.lower()} AFTER {event} ON {table}"
+                " BEGIN UPDATE rendition_clock SET tick = tick + 1 WHERE id = 1;"
+                f"{stamps} END"
+            )

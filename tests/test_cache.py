@@ -40,7 +40,7 @@ class Apps:
     def __init__(self, database: Path, **config: Any) -> None:
         self.database = database
         self.cached = make_app(database, WRITE_RATE_LIMIT="10000 per minute", **config)
-        self.fresh = make_app(database, RESPONSE_CACHE_BYTES=0)
+        self.fresh = make_app(database, RESPONSE_CACHE_BYTES=0, RENDITIONS=False)
         self.client = self.cached.test_client()
         self.oracle = self.fresh.test_client()
         self.auth = bearer(make_key(self.cached))
@@ -548,3 +548,12 @@ def test_concurrent_readers_and_a_writer_never_see_a_mismatch(
         conn.request("GET", url)
         assert f"Version {writes} of the lede".encode() in conn.getresponse().read()
         conn.close()
+
+
+def test_a_url_with_a_cache_buster_is_not_kept(apps: Apps) -> None:
+    apps.client.get(ARTICLE + ALL_PARTS)
+    kept = len(apps.cache)
+    for n in range(3):
+        busted = f"{ARTICLE}{ALL_PARTS}&_={n}"
+        assert exchange(apps.client, busted) == exchange(apps.oracle, busted)
+    assert len(apps.cache) == kept
