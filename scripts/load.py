@@ -5,11 +5,12 @@
 
 Starts the `web:` command of the Procfile (nginx in front of granian) on a free loopback
 port over a fresh database holding the seed, makes an editor key, then runs reader and
-writer threads, each on its own keep-alive connection. Readers fetch lists, details, searches, the sync, the
-bundle and revalidate with If-None-Match; writers create draft articles, publish them with
-If-Match, add questions and delete some. It prints counts, error counts and latency
-percentiles, and exits 1 if any request failed (a 5xx, a connection error, or a status
-the scenario does not expect). The server is stopped at the end, whatever happens.
+writer threads, each on its own keep-alive connection. Readers fetch lists, details,
+searches, the sync, the bundle and revalidate with If-None-Match; writers create draft
+articles, publish them with If-Match, add questions and delete some. It prints counts,
+error counts and latency percentiles, and exits 1 if any request failed (a 5xx, a
+connection error, or a status the scenario does not expect). The server is stopped at the
+end, whatever happens.
 """
 
 from __future__ import annotations
