@@ -32,6 +32,11 @@ DEFAULTS: dict[str, object] = {
     # address is the X-Forwarded-For hop nginx appends. Nothing else of nginx's is trusted.
     "FRONT_PROXY": False,
     "COMPRESS_MIN_SIZE": 500,
+    # Article responses kept in <database>-renditions.db (api/renditions.py): on or off, the
+    # file's bound, and how long a reader waits to store one before giving up.
+    "RENDITIONS": True,
+    "RENDITIONS_MAX_BYTES": 4 * 1024**3,
+    "RENDITIONS_BUSY_TIMEOUT_MS": 20,
     # Writes per key (one editor's tool makes 60 a minute), and invalid keys per address.
     "WRITE_RATE_LIMIT": "60 per minute",
     "AUTH_FAILURE_RATE_LIMIT": "20 per minute",
