@@ -78,6 +78,18 @@ def log_change(
     )
 
 
+def log_changes(db: Database, entries: list[tuple[str, int, str]], now: str) -> None:
+    """Lines of (type, item id, action), all at `now`, in order: what log_change writes
+    for each, in one INSERT (a dozen a document when seeding)."""
+    if not entries:
+        return
+    marks = ", ".join(f"(:now, :type_{n}, :id_{n}, :action_{n})" for n in range(len(entries)))
+    params: dict[str, Any] = {"now": now}
+    for n, (kind, item_id, action) in enumerate(entries):
+        params[f"type_{n}"], params[f"id_{n}"], params[f"action_{n}"] = kind, item_id, action
+    db.conn.execute(f"INSERT INTO changes (at, type, item_id, action) VALUES {marks}", params)
+
+
 def _issue_visible(row: dict[str, Any], now: str) -> bool:
     """The public sees it (store.common.VISIBLE_ISSUE, for one row)."""
     day = row.get("published_on")
