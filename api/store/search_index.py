@@ -32,17 +32,28 @@ from sqlite_utils import Database
 # One row per searchable item of the article, in the order m010's triggers inserted them
 # (the article, then its terms, Background Information sections and questions, each by
 # position), so new rows get the ids the triggers gave them.
-_INSERT_DOCS = """
-INSERT INTO search_docs (type, item_id, article_id)
-SELECT type, item_id, :article FROM (
-    SELECT 0 AS part, 0 AS position, 'article' AS type, id AS item_id
-        FROM articles WHERE id = :article
-    UNION ALL SELECT 1, position, 'term', term_id FROM article_terms WHERE article_id = :article
-    UNION ALL SELECT 2, position, 'background', id FROM sections
-        WHERE article_id = :article AND kind = 'background'
-    UNION ALL SELECT 3, position, 'question', id FROM questions WHERE article_id = :article
-) ORDER BY part, position
-"""
+_PARTS = {
+    "article": "SELECT 0 AS part, 0 AS position, 'article' AS type, id AS item_id"
+    " FROM articles WHERE id = :article",
+    "term": "SELECT 1 AS part, position, 'term' AS type, term_id AS item_id"
+    " FROM article_terms WHERE article_id = :article",
+    "background": "SELECT 2 AS part, position, 'background' AS type, id AS item_id"
+    " FROM sections WHERE article_id = :article AND kind = 'background'",
+    "question": "SELECT 3 AS part, position, 'question' AS type, id AS item_id"
+    " FROM questions WHERE article_id = :article",
+}
+
+
+def _insert_docs(*parts: str) -> str:
+    union = " UNION ALL ".join(_PARTS[part] for part in parts)
+    return (
+        "INSERT INTO search_docs (type, item_id, article_id)"
+        f" SELECT type, item_id, :article FROM ({union}) ORDER BY part, position"
+    )
+
+
+_INSERT_DOCS = _insert_docs(*_PARTS)
+_INSERT_PART_DOCS = {part: _insert_docs(part) for part in _PARTS}
 
 # The items' text exactly as m010 builds it (json_each keeps the array's order).
 _BACKGROUND_ITEMS = (
@@ -103,9 +114,17 @@ def index_article(db: Database, article_id: int, *, replace: bool) -> None:
     if replace:
         # FTS5 must never be asked to delete an entry it does not hold yet.
         write_pending_entries(db)
-        # The triggers kept by m013 remove the text and the FTS5 entries with the rows.
-        conn.execute("DELETE FROM search_docs WHERE article_id = :article", params)
-    conn.execute(_INSERT_DOCS, params)
+        # Part by part, as the triggers did (the writer rewrites each part), so the new
+        # rows get the ids they gave. The triggers kept by m013 remove the text and the
+        # FTS5 entries with the rows.
+        for part, insert in _INSERT_PART_DOCS.items():
+            conn.execute(
+                "DELETE FROM search_docs WHERE article_id = :article AND type = :type",
+                {**params, "type": part},
+            )
+            conn.execute(insert, params)
+    else:
+        conn.execute(_INSERT_DOCS, params)
     conn.execute(_INSERT_TEXT, params)
     if db in _deferring:
         conn.execute(
