@@ -13,8 +13,9 @@ written. What is indexed is m010's definition, row for row and text for text:
 Why not triggers: a statement whose triggers write to an FTS5 table runs with a statement
 journal, and opening one makes FTS5 flush its pending terms to disk as a new index segment
 (its xSavepoint), to be merged again later. The triggers did that four times a document and
-more; here the FTS5 insert is the document's last statement and one statement, so a
-document costs at most one flush (at the next savepoint or the commit).
+more. Here the FTS5 insert is one statement, the write's last; in a batch of documents
+(`flask seed`, api.importer.batch) it waits for the batch's commit (`deferred_entries`),
+so FTS5 writes a batch as a few segments instead of one a document.
 
 Removals still follow through by trigger (m013 keeps search_docs_delete and
 search_text_delete): deleting an article's search_docs rows, here or by the cascade of a
@@ -61,20 +62,23 @@ _BACKGROUND_ITEMS = (
     " || json_extract(value, '$.text'), char(10)), '') FROM json_each(s.content))"
 )
 
+# Each part from the article's own rows (CROSS JOIN keeps them the outer loop) to its doc by
+# the doc's whole unique key: led by `type` alone, the planner walked every doc of that type,
+# so each article cost more than the one before (quadratic over a seeding).
 _INSERT_TEXT = f"""
 INSERT INTO search_text (id, title, summary, body)
-SELECT d.id, a.title, a.lede, a.body_text FROM search_docs d
-    JOIN articles a ON a.id = d.item_id
-    WHERE d.article_id = :article AND d.type = 'article'
-UNION ALL SELECT d.id, t.term, t.definition, '' FROM search_docs d
-    JOIN article_terms t ON t.article_id = d.article_id AND t.term_id = d.item_id
-    WHERE d.article_id = :article AND d.type = 'term'
-UNION ALL SELECT d.id, s.heading, '', {_BACKGROUND_ITEMS} FROM search_docs d
-    JOIN sections s ON s.id = d.item_id
-    WHERE d.article_id = :article AND d.type = 'background'
-UNION ALL SELECT d.id, '', q.text, '' FROM search_docs d
-    JOIN questions q ON q.id = d.item_id
-    WHERE d.article_id = :article AND d.type = 'question'
+SELECT d.id, a.title, a.lede, a.body_text FROM articles a CROSS JOIN search_docs d
+    ON d.type = 'article' AND d.item_id = a.id AND d.article_id = a.id
+    WHERE a.id = :article
+UNION ALL SELECT d.id, t.term, t.definition, '' FROM article_terms t CROSS JOIN search_docs d
+    ON d.type = 'term' AND d.item_id = t.term_id AND d.article_id = t.article_id
+    WHERE t.article_id = :article
+UNION ALL SELECT d.id, s.heading, '', {_BACKGROUND_ITEMS} FROM sections s CROSS JOIN search_docs d
+    ON d.type = 'background' AND d.item_id = s.id AND d.article_id = s.article_id
+    WHERE s.article_id = :article AND s.kind = 'background'
+UNION ALL SELECT d.id, '', q.text, '' FROM questions q CROSS JOIN search_docs d
+    ON d.type = 'question' AND d.item_id = q.id AND d.article_id = q.article_id
+    WHERE q.article_id = :article
 """
 
 # One FTS5 statement for the whole article: its terms stay pending in FTS5's memory until
@@ -118,8 +122,8 @@ def index_article(db: Database, article_id: int, *, replace: bool) -> None:
         # rows get the ids they gave. The triggers kept by m013 remove the text and the
         # FTS5 entries with the rows.
         for part, insert in _INSERT_PART_DOCS.items():
-            conn.execute(
-                "DELETE FROM search_docs WHERE article_id = :article AND type = :type",
+            conn.execute(  # `+type`: by the article's index, not by every doc of the type
+                "DELETE FROM search_docs WHERE article_id = :article AND +type = :type",
                 {**params, "type": part},
             )
             conn.execute(insert, params)

@@ -274,10 +274,10 @@ def replace_article_terms(db: Database, article_id: int, uses: list[dict[str, An
 def _insert_rows(db: Database, insert: str, rows: list[dict[str, Any]]) -> None:
     """One INSERT for all the rows (same columns), in order.
 
-    Why one statement: a statement whose triggers write to the FTS5 index runs with a
-    statement journal, and opening one makes FTS5 flush its pending terms to the database
-    as a new index segment (fts5's xSavepoint). A statement per row wrote, and later
-    merged, a segment per row: most of an import's time. One per table and document now."""
+    Why one statement: until m013 a statement whose triggers wrote to the FTS5 index ran
+    with a statement journal, and opening one made FTS5 flush its pending terms as a new
+    index segment (fts5's xSavepoint): a segment per row. The index is written by
+    api.store.search_index since; one statement a table is still the fewest."""
     if not rows:
         return
     columns = list(rows[0])
