@@ -13,8 +13,9 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 
 from .auth import ROLES, create_key, list_keys, revoke_key
-from .db import Database, connect
+from .db import Database, connect, write_transaction
 from .importer.imports import Outcome, find_documents, import_files
+from .store import search_index
 
 
 def _cli_db() -> Database:
@@ -165,10 +166,25 @@ def keys_revoke(name: str) -> None:
     click.echo(f"Revoked {name!r}.")
 
 
+@click.command("search-reindex")
+@with_appcontext
+def search_reindex_command() -> None:
+    """Build the search index again from the content. A repair: every writer keeps it
+    exact (api.store.search_index), so a healthy index comes out the same."""
+    db = _cli_db()
+    try:
+        with write_transaction(db):
+            indexed = search_index.rebuild(db)
+    finally:
+        db.close()
+    click.echo(f"Indexed {indexed} search rows.")
+
+
 def register_commands(app: Flask) -> None:
     app.cli.add_command(seed_command)
     app.cli.add_command(keys_group)
     app.cli.add_command(export_text_command)
+    app.cli.add_command(search_reindex_command)
     register_backup_commands(app)
     from .front import register_serve_command
 

@@ -623,6 +623,26 @@ def m012_webhooks(db: Database) -> None:
     )
 
 
+# The search index from the store (m013) --------------------------------------------------
+
+
+@migrations()
+def m013_search_index_from_store(db: Database) -> None:
+    """The store writes the search index since m013 (api.store.search_index.index_article,
+    called by the one content writer), not m010's triggers: a statement whose triggers
+    write to FTS5 runs with a statement journal, and each one made FTS5 flush its pending
+    terms as a new index segment, several a document (most of seeding's time).
+
+    The triggers that follow a removal stay (search_docs_delete, search_text_delete), so
+    a hard DELETE of an article still takes its index rows with it (the cascade). What is
+    indexed does not change: nothing is rebuilt."""
+    for table in _SEARCH_SOURCES:
+        for event in ("insert", "delete", "update"):
+            db.execute(f"DROP TRIGGER IF EXISTS {table}_search_{event}")
+    for event in ("insert", "update"):
+        db.execute(f"DROP TRIGGER IF EXISTS search_text_{event}")
+
+
 # Renditions (m014) ------------------------------------------------------------------------
 # api.renditions keeps built article responses in a file of their own and must know, at
 # read time, whether anything a stored one embeds changed since it was built. Triggers on

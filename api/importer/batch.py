@@ -19,6 +19,8 @@ from types import TracebackType
 
 from sqlite_utils import Database
 
+from ..store import search_index
+
 MAX_DOCUMENTS = 200
 MAX_SECONDS = 0.5
 
@@ -73,7 +75,9 @@ class WriteBatch:
             self.lost = False
         self.db.execute("SAVEPOINT batch_document")
         try:
-            yield
+            # The search index's FTS5 entries wait for the commit (api.store.search_index).
+            with search_index.deferred_entries(self.db):
+                yield
         except BaseException:
             if conn.in_transaction:
                 self.db.execute("ROLLBACK TO batch_document")
@@ -103,6 +107,7 @@ class WriteBatch:
         if not self.db.conn.in_transaction:
             return
         try:
+            search_index.write_pending_entries(self.db)
             self.db.execute("COMMIT")
         except sqlite3.Error:
             self.db.rollback()

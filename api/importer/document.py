@@ -6,7 +6,7 @@ reads them, and ``to_dict`` gives the JSON the CLI prints (the same names the AP
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 SectionKind = Literal["body", "background"]
@@ -46,7 +46,7 @@ class Section:
         data: dict[str, Any] = {"kind": self.kind, "heading": self.heading, "anchor": self.anchor}
         if self.kind == "background":
             data["number"] = self.number
-            data["items"] = [asdict(item) for item in self.items]
+            data["items"] = [{"label": item.label, "text": item.text} for item in self.items]
         else:
             data["paragraphs"] = list(self.paragraphs)
         return data
@@ -75,7 +75,7 @@ class Term:
     definition: str
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return {"term": self.term, "definition": self.definition}
 
 
 @dataclass
@@ -96,6 +96,14 @@ class IssueRef:
     title: str | None = None
     slug: str | None = None
     published_on: str | None = None  # YYYY-MM-DD
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "number": self.number,
+            "title": self.title,
+            "slug": self.slug,
+            "published_on": self.published_on,
+        }
 
 
 @dataclass
@@ -124,7 +132,7 @@ class Document:
             "lede": self.lede,
             "published_at": self.published_at,
             "status": self.status,
-            "issue": asdict(self.issue) if self.issue else None,
+            "issue": self.issue.to_dict() if self.issue else None,
             "word_count": self.word_count,
             "reading_minutes": self.reading_minutes,
             "reading_level": self.reading_level,
@@ -132,7 +140,7 @@ class Document:
             "sources": [s.to_dict() for s in self.sources],
             "glossary": [t.to_dict() for t in self.glossary],
             "questions": [q.to_dict() for q in self.questions],
-            "warnings": [asdict(w) for w in self.warnings],
+            "warnings": [{"line": w.line, "message": w.message} for w in self.warnings],
         }
 
 

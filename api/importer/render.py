@@ -17,6 +17,12 @@ from html import escape
 from ..links import html_term, markdown_term
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~&]|^-)", re.MULTILINE)
+# What _MARKDOWN_SPECIAL escapes anywhere, as plain replacements, the backslash first (a
+# regex substitution with a group reference cost a third of rendering), and the dash it
+# escapes at a line's start.
+_MARKDOWN_ANYWHERE = "\\`*_{}[]<>()#+!|~&"
+_ANY_SPECIAL = re.compile(r"[\\`*_{}\[\]<>()#+!|~&]")
+_LINE_DASH = re.compile(r"^-", re.MULTILINE)
 # "1961. The treaty" at a line's start would become an ordered list: escape the dot.
 _LIST_NUMBER = re.compile(r"^(\d+)([.)])", re.MULTILINE)
 
@@ -153,4 +159,17 @@ class TermLinker:
 
 
 def markdown_escape(text: str) -> str:
-    return _LIST_NUMBER.sub(r"\1\\\2", _MARKDOWN_SPECIAL.sub(r"\\\1", text))
+    """_MARKDOWN_SPECIAL's escapes, then _LIST_NUMBER's (tests/test_speed.py compares)."""
+    escaped = text
+    if _ANY_SPECIAL.search(text) is not None:
+        for special in _MARKDOWN_ANYWHERE:
+            if special in escaped:
+                escaped = escaped.replace(special, "\\" + special)
+    if "\n" not in escaped:  # one line: the only line start is the text's
+        if escaped.startswith("-"):
+            escaped = "\\" + escaped
+        # \d is a Unicode decimal digit, and every one of those is isdigit().
+        return _LIST_NUMBER.sub(r"\1\\\2", escaped) if escaped[:1].isdigit() else escaped
+    if "-" in escaped:
+        escaped = _LINE_DASH.sub(r"\\-", escaped)
+    return _LIST_NUMBER.sub(r"\1\\\2", escaped)

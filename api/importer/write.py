@@ -17,7 +17,7 @@ from sqlite_utils import Database
 
 from ..db import write_transaction
 from ..slugs import slugify
-from ..store import writes
+from ..store import search_index, writes
 from ..store.writes import WriteConflict
 from ..timefmt import utc_now
 from .document import Document, IssueRef, Section
@@ -42,10 +42,28 @@ def content_hash(document: Document, *, leave_out: tuple[str, ...] = ()) -> str:
 
 def _digest(content: dict[str, Any], leave_out: tuple[str, ...] = ()) -> str:
     content = {key: value for key, value in content.items() if key not in ("warnings", *leave_out)}
-    # The stdlib's text, not orjson's: stored hashes were made with it, and a re-seed of
-    # the same text must keep matching them.
-    canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return "sha256:" + hashlib.sha256(canonical.encode()).hexdigest()
+    return "sha256:" + hashlib.sha256(_canonical_json(content)).hexdigest()
+
+
+def _canonical_json(content: dict[str, Any]) -> bytes:
+    """The stdlib's text (sorted keys, compact, UTF-8): stored hashes were made with it,
+    and a re-seed of the same text must keep matching them. orjson writes the same bytes
+    for strings (every code point), ints, None, bools, lists and dicts, at a tenth of
+    the cost; floats it may write otherwise (1e-05 as 0.00001, NaN as null), so a float
+    it does not write as repr() does sends the whole text to the stdlib. Document.to_dict
+    has floats at the top level only (reading_level). tests/test_speed.py compares."""
+    floats_agree = all(
+        orjson.dumps(value) == repr(value).encode()
+        for value in content.values()
+        if isinstance(value, float)
+    )
+    if floats_agree:
+        try:
+            return orjson.dumps(content, option=orjson.OPT_SORT_KEYS)
+        except TypeError:  # an int past 64 bits, a lone surrogate: the stdlib decides
+            pass
+    text = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return text.encode()
 
 
 # What publishing changes (status and date): the body hash leaves it out.
@@ -91,10 +109,13 @@ def write_document(
         writes.replace_rows(db, "sections", article_id, _section_rows(document.sections, linker))
         writes.replace_rows(db, "questions", article_id, _question_rows(document))
         writes.replace_rows(db, "sources", article_id, _source_rows(document))
-        _log_article_write(db, article_id, live, before, now)
+        changes = _article_changes(db, article_id, live, before, now)
         for changed_issue in {issue_id, existing["issue_id"] if existing else None}:
             if changed_issue is not None:
-                writes.log_change(db, "issue", changed_issue, "updated", now)
+                changes.append(("issue", changed_issue, "updated"))
+        writes.log_changes(db, changes, now)
+        # Last: FTS5 keeps the new entries in memory only until the next statement journal.
+        search_index.index_article(db, article_id, replace=existing is not None)
     return WriteResult("updated" if live else "created", article_id, document.slug)
 
 
@@ -112,32 +133,34 @@ def _publicly_visible(status: str, published_at: str | None, now: str) -> bool:
     return status != "draft" and published_at is not None and published_at <= now
 
 
-def _log_article_write(
+def _article_changes(
     db: Database,
     article_id: int,
     existing: dict[str, Any] | None,
     before: dict[str, dict[int, str]] | None,
     now: str,
-) -> None:
-    """created / updated, and published / unpublished when what the public sees flips.
+) -> list[tuple[str, int, str]]:
+    """The change-log lines of the write, in order (type, item id, action): created /
+    updated, and published / unpublished when what the public sees flips.
     A change of status alone is not an update. A scheduled article's publication is
     its moment passing, which the sync reads from the article itself."""
+    changes: list[tuple[str, int, str]] = []
     stored = writes.find_article_by_id(db, article_id)
     visible = _publicly_visible(stored["status"], stored["published_at"], now)
     if existing is None:
-        writes.log_change(db, "article", article_id, "created", now)
+        changes.append(("article", article_id, "created"))
         if visible:
-            writes.log_change(db, "article", article_id, "published", now)
+            changes.append(("article", article_id, "published"))
     else:
         was_visible = _publicly_visible(existing["status"], existing["published_at"], now)
         # A change of status alone is publishing or unpublishing, not an update; a new
         # date on an article that stays visible (or hidden) is one.
         redated = stored["published_at"] != existing["published_at"] and visible == was_visible
         if stored["body_hash"] != existing["body_hash"] or redated:
-            writes.log_change(db, "article", article_id, "updated", now)
+            changes.append(("article", article_id, "updated"))
         if visible != was_visible:
             action = "published" if visible else "unpublished"
-            writes.log_change(db, "article", article_id, action, now)
+            changes.append(("article", article_id, action))
     after = writes.child_snapshot(db, article_id)
     if existing is not None and (
         # Its parts appear or vanish with it; a term's page lists its articles by title.
@@ -146,18 +169,17 @@ def _log_article_write(
     ):
         for kind, now_rows in after.items():
             for item_id in now_rows.keys() & (before or {}).get(kind, {}).keys():
-                writes.log_change(db, kind, item_id, "updated", now)
+                changes.append((kind, item_id, "updated"))
     for kind, now_rows in after.items():
         old_rows = (before or {}).get(kind, {})
         for item_id in old_rows.keys() - now_rows.keys():
-            writes.log_change(db, kind, item_id, "deleted" if kind != "term" else "updated", now)
+            changes.append((kind, item_id, "deleted" if kind != "term" else "updated"))
         for item_id, content in now_rows.items():
             if item_id not in old_rows:
-                writes.log_change(
-                    db, kind, item_id, "created" if kind != "term" else "updated", now
-                )
+                changes.append((kind, item_id, "created" if kind != "term" else "updated"))
             elif old_rows[item_id] != content:
-                writes.log_change(db, kind, item_id, "updated", now)
+                changes.append((kind, item_id, "updated"))
+    return changes
 
 
 def _as_stored(
