@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from api.db import connect, write_transaction
@@ -253,6 +253,19 @@ class Client:
 
 @settings(max_examples=20, deadline=None, suppress_health_check=list(HealthCheck))
 @given(actions=ACTIONS)
+# Found by this property: both articles scheduled, a first sync that sees neither, then
+# article 2 rewritten after its moment with its earlier date; its question and source
+# never came (api.importer.write._moment_moved_back).
+@example(
+    actions=[
+        ("schedule", 1),
+        ("schedule", 2),
+        ("page", 1),
+        ("delete", 4),
+        ("draft", 3),
+        ("write", 2),
+    ]
+)
 def test_applying_every_page_ends_with_the_published_content(
     tmp_path_factory: pytest.TempPathFactory, actions: list[tuple[str, int]]
 ) -> None:
