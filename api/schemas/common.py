@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
@@ -149,13 +150,18 @@ def issue_ref() -> Ref:
     return Ref()
 
 
+# A whole number as the contract's `type: integer` spells it: ASCII digits, no sign, no
+# padding. int() would also take `1_0`, `+5`, ` 5`, `05` and other scripts' digits.
+WHOLE_NUMBER = re.compile(r"0|[1-9][0-9]{0,17}")
+
+
 class StrictInteger(fields.Integer):
-    """ASCII digits only: int() would also take `1_0`, `+5`, ` 5` and non-ASCII digits."""
+    """A query parameter's whole number, spelled one way only (see WHOLE_NUMBER)."""
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> int:
         text = str(value)
-        if not (text.isascii() and text.isdigit()) or len(text) > 18:
-            raise ValidationError("Not a whole number (ASCII digits only).")
+        if not WHOLE_NUMBER.fullmatch(text):
+            raise ValidationError("Not a whole number (ASCII digits, no sign or leading zero).")
         return int(text)
 
 

@@ -75,7 +75,7 @@ class TermBody(Body):
     url = fields.String()
     web_url = fields.String()
     article_count = fields.Integer()
-    articles = fields.Raw()
+    articles = fields.List(fields.Dict())  # read-only; the contract: a list of objects
 
 
 TERM_SERVER_FIELDS = ("id", "slug", "url", "web_url", "article_count")

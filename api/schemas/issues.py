@@ -77,7 +77,7 @@ class IssueBody(Body):
     created_at = fields.String()
     updated_at = fields.String()
     article_count = fields.Integer()
-    articles = fields.Raw()
+    articles = fields.List(fields.Dict())  # read-only; the contract: a list of objects
 
     @validates_schema
     def _scheduled_needs_a_future_day(self, data: dict[str, Any], **kwargs: Any) -> None:
