@@ -304,3 +304,38 @@ def test_an_issue_id_past_sqlites_range_is_no_issue(
         app.test_client().post("/v1/articles", json=sent, headers=auth), 422, "issue_id"
     )
     assert body["errors"]["issue_id"] == [f"No newsletter issue has the id {issue_id}."]
+
+
+# JSON types exactly ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("position", [2.5e-42, 2.5, "5", True])
+def test_a_part_integer_of_another_json_type_is_422(
+    editor: tuple[Flask, dict[str, str]], position: Any
+) -> None:
+    # marshmallow's non-strict Integer took 2.5e-42 (as 0) and "5": found by make fuzz.
+    app, auth = editor
+    part = {"url": "https://news.example/a.html", "position": position}
+    sent = article_body("typed", sources=[part])
+    response = app.test_client().post("/v1/articles", json=sent, headers=auth)
+    assert_problem(response, 422, "sources.0.position")
+
+
+def test_a_part_integer_is_accepted_back(editor: tuple[Flask, dict[str, str]]) -> None:
+    app, auth = editor
+    part = {"url": "https://news.example/a.html", "position": 5, "id": None}
+    sent = article_body("typed-ok", sources=[part])
+    response = app.test_client().post("/v1/articles", json=sent, headers=auth)
+    assert response.status_code == 201, response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("enabled", [1, 0, "true"])
+def test_a_webhooks_enabled_is_a_json_boolean(
+    editor: tuple[Flask, dict[str, str]], enabled: Any
+) -> None:
+    app, _ = editor
+    admin = bearer(make_key(app, "admin", name="hooks-admin"))
+    sent = {"url": "https://hooks.example/x", "events": ["article.published"], "enabled": enabled}
+    response = app.test_client().post("/v1/webhooks", json=sent, headers=admin)
+    body = assert_problem(response, 422, "enabled")
+    assert body["errors"]["enabled"] == ["Must be true or false."]

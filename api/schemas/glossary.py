@@ -70,11 +70,11 @@ class TermBody(Body):
     term = text_field(200)
     definition = text_field(5_000)
     # Server-owned, accepted back unchanged.
-    id = fields.Integer()
+    id = fields.Integer(strict=True)
     slug = fields.String()
     url = fields.String()
     web_url = fields.String()
-    article_count = fields.Integer()
+    article_count = fields.Integer(strict=True)
     articles = fields.List(fields.Dict())  # read-only; the contract: a list of objects
 
 

@@ -71,12 +71,12 @@ class IssueBody(Body):
     published_on = fields.Date(allow_none=True)
     status = status_field()
     # Server-owned, accepted back unchanged; `articles` is the issue's, edited through them.
-    id = fields.Integer()
+    id = fields.Integer(strict=True)
     url = fields.String()
     web_url = fields.String()
     created_at = fields.String()
     updated_at = fields.String()
-    article_count = fields.Integer()
+    article_count = fields.Integer(strict=True)
     articles = fields.List(fields.Dict())  # read-only; the contract: a list of objects
 
     @validates_schema
