@@ -339,3 +339,28 @@ def test_a_webhooks_enabled_is_a_json_boolean(
     response = app.test_client().post("/v1/webhooks", json=sent, headers=admin)
     body = assert_problem(response, 422, "enabled")
     assert body["errors"]["enabled"] == ["Must be true or false."]
+
+
+# Percent-escapes that are not UTF-8 ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "query,named",
+    [
+        ("q=%FF", "q"),  # Latin-1's ÿ
+        ("q=%C0%AF", "q"),  # an overlong `/`
+        ("q=%E2%82", "q"),  # a cut sequence
+        ("q=pact&limit=%FF", "limit"),
+        ("%FF=1", "%FF"),
+    ],
+)
+def test_a_query_that_is_not_utf8_is_400(client: FlaskClient, query: str, named: str) -> None:
+    # werkzeug keeps such an escape as literal text: q=%FF searched for `%FF` (a 200 whose
+    # self link said q=%25FF) instead of telling the client its encoding is wrong.
+    body = assert_problem(client.get(f"/v1/search?{query}"), 400, named)
+    assert "Not UTF-8: percent-escapes must encode UTF-8 text." in body["errors"][named]
+
+
+def test_a_utf8_query_is_read_as_text(client: FlaskClient) -> None:
+    body = client.get("/v1/search?q=caf%C3%A9+pact").get_json()
+    assert body["links"]["self"].endswith("?q=caf%C3%A9+pact")

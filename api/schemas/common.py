@@ -8,8 +8,9 @@ from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from html import escape
 from typing import Any
+from urllib.parse import unquote_to_bytes
 
-from flask import g
+from flask import g, has_request_context, request
 from marshmallow import RAISE, Schema, ValidationError, fields, post_dump, validate
 from werkzeug.datastructures import MultiDict
 
@@ -248,12 +249,37 @@ def is_default(schema: Schema, name: str, value: str) -> bool:
     return attribute in omitted and given.get(attribute) == omitted[attribute]
 
 
+def not_utf8(raw_query: bytes) -> dict[str, list[str]]:
+    """Parameters whose percent-escapes are not UTF-8 (`q=%FF`, Latin-1's ÿ): werkzeug keeps
+    such an escape as its literal text, so `q=%FF` searched for the three characters `%FF`
+    and the `self` link said `q=%25FF`."""
+    errors: dict[str, list[str]] = {}
+    for pair in raw_query.split(b"&"):
+        name, _, value = pair.partition(b"=")
+        try:
+            # As werkzeug names it: decoded, or its literal text when that is not UTF-8.
+            shown = unquote_to_bytes(name.replace(b"+", b" ")).decode("utf-8")
+        except UnicodeDecodeError:
+            shown = name.decode("latin-1")
+        else:
+            try:
+                unquote_to_bytes(value).decode("utf-8")
+                continue
+            except UnicodeDecodeError:
+                pass
+        errors[shown[:100]] = ["Not UTF-8: percent-escapes must encode UTF-8 text."]
+    return errors
+
+
 def load_query(schema: Schema, args: MultiDict[str, str]) -> dict[str, Any]:
     """Validate a query string; messages name each parameter and what it accepts."""
     values, repeated = query_values(schema, args)
     errors: dict[str, list[str]] = {
         name: ["Given more than once; give it once."] for name in repeated
     }
+    if has_request_context():
+        for name, messages in not_utf8(request.query_string).items():
+            errors.setdefault(name, []).extend(messages)
     try:
         loaded = schema.load(values)
     except ValidationError as error:
