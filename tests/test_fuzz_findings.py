@@ -5,6 +5,7 @@ URL as the contract's pattern says, and read-only echo fields of the type the co
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from typing import Any
@@ -364,3 +365,22 @@ def test_a_query_that_is_not_utf8_is_400(client: FlaskClient, query: str, named:
 def test_a_utf8_query_is_read_as_text(client: FlaskClient) -> None:
     body = client.get("/v1/search?q=caf%C3%A9+pact").get_json()
     assert body["links"]["self"].endswith("?q=caf%C3%A9+pact")
+
+
+def test_a_source_patch_cannot_change_what_its_url_decides(
+    editor: tuple[Flask, dict[str, str]],
+) -> None:
+    app, auth = editor
+    client = app.test_client()
+    read = client.get("/v1/sources/1", headers=auth)
+    patch = {"published_on": "1999-01-01"}
+    headers = {
+        **auth,
+        "If-Match": read.headers["ETag"],
+        "Content-Type": "application/merge-patch+json",
+    }
+    response = client.patch("/v1/sources/1", data=json.dumps(patch), headers=headers)
+    assert_problem(response, 422, "published_on")
+    schemas = spec_document()["components"]["schemas"]
+    for name, owned in (("SourcePatch", "published_on"), ("QuestionPatch", "position")):
+        assert schemas[name]["properties"][owned].get("readOnly") is True, name

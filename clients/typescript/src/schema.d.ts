@@ -2798,11 +2798,11 @@ export interface components {
             /** @description Default: `["debate", "essay"]`. */
             kinds?: string[];
             /** @description The stored row's id: an edit keeps it; a new part leaves it out. */
-            id?: number | null;
+            readonly id?: number | null;
             /** @description Accepted back, not written. */
-            article_id?: number | null;
+            readonly article_id?: number | null;
             /** @description Accepted back, not written: the order in the list is the position. */
-            position?: number | null;
+            readonly position?: number | null;
         };
         /** @description A JSON merge patch over the source. */
         SourcePatch: {
@@ -2812,14 +2812,14 @@ export interface components {
              */
             url?: string;
             /** @description The stored row's id: an edit keeps it; a new part leaves it out. */
-            id?: number | null;
+            readonly id?: number | null;
             /** @description Accepted back, not written. */
-            article_id?: number | null;
+            readonly article_id?: number | null;
             /** @description Accepted back, not written: the order in the list is the position. */
-            position?: number | null;
-            domain?: string | null;
-            publisher?: string | null;
-            published_on?: string | null;
+            readonly position?: number | null;
+            readonly domain?: string | null;
+            readonly publisher?: string | null;
+            readonly published_on?: string | null;
         };
         ImportWarning: {
             line: number;
