@@ -10,6 +10,7 @@ from ..timefmt import utc_now
 from .common import (
     Body,
     BodyInstant,
+    BodyInteger,
     BodyNumber,
     DetailArgs,
     HumanText,
@@ -155,10 +156,10 @@ class SectionBody(Body):
     paragraphs = fields.List(text_field(20_000), validate=validate.Length(min=1, max=200))
     items = fields.List(fields.Nested(ItemBody), validate=validate.Length(min=1, max=200))
     # Derived from the heading and the order; accepted back, not written.
-    id = fields.Integer(strict=True, allow_none=True)
-    article_id = fields.Integer(strict=True, allow_none=True)
-    position = fields.Integer(strict=True, allow_none=True)
-    number = fields.Integer(strict=True, allow_none=True)
+    id = BodyInteger(allow_none=True)
+    article_id = BodyInteger(allow_none=True)
+    position = BodyInteger(allow_none=True)
+    number = BodyInteger(allow_none=True)
     anchor = fields.String(allow_none=True)
 
     @validates_schema
@@ -180,7 +181,7 @@ class SectionBody(Body):
 class GlossaryEntryBody(Body):
     term = text_field(200)
     definition = text_field(5_000)
-    id = fields.Integer(strict=True, allow_none=True)
+    id = BodyInteger(allow_none=True)
     slug = fields.String(allow_none=True)
     url = fields.String(allow_none=True)
     web_url = fields.String(allow_none=True)
@@ -192,9 +193,9 @@ class QuestionBody(Body):
         fields.String(validate=validate.Length(min=1, max=40)),
         validate=validate.Length(min=1, max=10),
     )
-    id = fields.Integer(strict=True, allow_none=True)
-    article_id = fields.Integer(strict=True, allow_none=True)
-    position = fields.Integer(strict=True, allow_none=True)
+    id = BodyInteger(allow_none=True)
+    article_id = BodyInteger(allow_none=True)
+    position = BodyInteger(allow_none=True)
 
 
 # A source's address, exactly as openapi.yaml's SourceInput.url states it (a test compares
@@ -224,9 +225,9 @@ class SourceBody(Body):
             ),
         ],
     )
-    id = fields.Integer(strict=True, allow_none=True)
-    article_id = fields.Integer(strict=True, allow_none=True)
-    position = fields.Integer(strict=True, allow_none=True)
+    id = BodyInteger(allow_none=True)
+    article_id = BodyInteger(allow_none=True)
+    position = BodyInteger(allow_none=True)
     domain = fields.String(allow_none=True)
     publisher = fields.String(allow_none=True)
     published_on = fields.String(allow_none=True)
@@ -238,7 +239,7 @@ class ArticleBody(Body):
     title = text_field(300)
     lede = text_field(20_000)
     slug = slug_field()
-    issue_id = fields.Integer(allow_none=True, strict=True)
+    issue_id = BodyInteger(allow_none=True)
     published_at = BodyInstant()
     status = status_field()
     sections = fields.List(fields.Nested(SectionBody), validate=validate.Length(max=200))
@@ -246,13 +247,13 @@ class ArticleBody(Body):
     questions = fields.List(fields.Nested(QuestionBody), validate=validate.Length(max=100))
     sources = fields.List(fields.Nested(SourceBody), validate=validate.Length(max=100))
     # Server-owned: accepted back only unchanged (checked against the stored article).
-    id = fields.Integer(strict=True)
+    id = BodyInteger()
     url = fields.String()
     web_url = fields.String()
     created_at = fields.String()
     updated_at = fields.String()
-    word_count = fields.Integer(strict=True)
-    reading_minutes = fields.Integer(strict=True)
+    word_count = BodyInteger()
+    reading_minutes = BodyInteger()
     reading_level = BodyNumber(allow_none=True)
     # The embedded issue of include=issue: read-only, but an object (or null) as the contract
     # says; fields.Raw took any JSON here.

@@ -5,6 +5,7 @@ from marshmallow import fields, validate
 from .. import links
 from .common import (
     Body,
+    BodyInteger,
     DetailArgs,
     HumanText,
     ListArgs,
@@ -70,11 +71,11 @@ class TermBody(Body):
     term = text_field(200)
     definition = text_field(5_000)
     # Server-owned, accepted back unchanged.
-    id = fields.Integer(strict=True)
+    id = BodyInteger()
     slug = fields.String()
     url = fields.String()
     web_url = fields.String()
-    article_count = fields.Integer(strict=True)
+    article_count = BodyInteger()
     articles = fields.List(fields.Dict())  # read-only; the contract: a list of objects
 
 
