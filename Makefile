@@ -37,13 +37,14 @@ sdk-check:  ## TypeScript SDK: npm ci, types in step with openapi.yaml, tsc --st
 	bash clients/typescript/check.sh
 
 fuzz: $(VENV)/.installed  ## heavier fuzzing (HTTP, stateful writes, importer), SIGKILLs, then make load
-	# Each fuzz test appends the number of schemathesis cases it ran to $$cases.
+	# Each fuzz module appends "N phase" (reads, writes, stateful) for the schemathesis cases it ran.
 	cases=$$(mktemp); status=0; export FUZZ_COUNT_FILE=$$cases; \
 		FUZZ_EXAMPLES=2000 $(BIN)/pytest -n auto tests/test_fuzz.py || status=$$?; \
 		FUZZ_WRITE_EXAMPLES=150 FUZZ_STATEFUL_EXAMPLES=150 IMPORT_FUZZ_EXAMPLES=5000 CRASH_KILLS=8 CRASH_DOCUMENTS=800 \
 		$(BIN)/pytest -n auto tests/test_fuzz_stateful.py tests/test_import_fuzz.py \
 		tests/test_crash.py || status=$$?; \
-		awk '{n += $$1} END {print n " schemathesis cases run"}' $$cases; rm -f $$cases; exit $$status
+		awk '{n += $$1; by[$$2] += $$1} END {for (p in by) print by[p] " " p; print n " schemathesis cases run"}' \
+		$$cases; rm -f $$cases; exit $$status
 	$(MAKE) load
 
 load: $(VENV)/.installed  ## 200 readers and 20 writers for 30 s against the Procfile's server

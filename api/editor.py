@@ -51,6 +51,7 @@ from .store import editions, writes
 from .store import glossary as glossary_store
 from .store import questions as question_store
 from .store import sources as source_store
+from .store.common import MAX_ID
 from .timefmt import utc_now
 
 MERGE_PATCH = "application/merge-patch+json"
@@ -211,7 +212,9 @@ def find_article(ref: str) -> int:
 def _issue_number(issue_id: int | None) -> int | None:
     if issue_id is None:
         return None
-    number = writes.issue_number(get_db(), issue_id)
+    # Past SQLite's integer range no issue has it, and binding it raised OverflowError: a 500
+    # for `issue_id: 9999999999999999999` (JSON numbers up to 2**64 parse as ints).
+    number = writes.issue_number(get_db(), issue_id) if 1 <= issue_id <= MAX_ID else None
     if number is None:
         raise InvalidBody(
             "The body names an issue that does not exist.",
@@ -378,6 +381,13 @@ PARTS = {
     "questions": (QuestionSchema, QuestionBody, question_store.get_question, links.question_url),
     "sources": (SourceSchema, SourceBody, source_store.get_source, links.source_url),
 }
+# What the server sets on a part written on its own (the contract's readOnly): sent back
+# unchanged or left out. A source's domain, publisher and date are read from its URL; a
+# POST with `published_on` was a 201 that ignored it (found by make fuzz).
+PART_OWNED = {
+    "questions": ("id", "article_id", "position"),
+    "sources": ("id", "article_id", "position", "domain", "publisher", "published_on"),
+}
 
 
 def part_view(part: str, item_id: int) -> dict[str, Any] | None:
@@ -396,7 +406,7 @@ def _current_part(part: str, item_id: int) -> dict[str, Any]:
 def add_part(part: str, ref: str, data: dict[str, Any]) -> Response:
     """POST /v1/articles/{ref}/questions|sources: appended to the article."""
     _, body_schema, _, url = PARTS[part]
-    owned_unchanged(data, None, ("id", "article_id", "position"))
+    owned_unchanged(data, None, PART_OWNED[part])
     load_body(body_schema(), data)  # its own errors, named as the body names them
     db = get_db()
     with write_transaction(db):
@@ -416,7 +426,7 @@ def replace_part(part: str, item_id: int, data: dict[str, Any], *, patch: bool =
         require_if_match(current)
         if patch:
             data = merge_patch(current, data)
-        owned_unchanged(data, current, ("id", "article_id", "position"))
+        owned_unchanged(data, current, PART_OWNED[part])
         load_body(body_schema(), data)
 
         def change(full: dict[str, Any]) -> None:

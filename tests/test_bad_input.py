@@ -604,16 +604,26 @@ def test_malformed_cursors_and_tokens(
     assert len(body["instance"]) <= 2100  # not an echo of a huge value
 
 
+NOT_WHOLE = "Not a whole number (ASCII digits, no sign or leading zero)."
 LIMITS = [
-    ("-1", "Not a whole number (ASCII digits only)."),
+    ("-1", NOT_WHOLE),
     ("0", "Must be between 1 and 100."),
     ("101", "Must be between 1 and 100."),
-    ("99999999999999999999", "Not a whole number (ASCII digits only)."),
-    ("abc", "Not a whole number (ASCII digits only)."),
-    ("", "Not a whole number (ASCII digits only)."),
-    ("1.5", "Not a whole number (ASCII digits only)."),
-    ("١٢", "Not a whole number (ASCII digits only)."),
-    ("0x10", "Not a whole number (ASCII digits only)."),
+    ("99999999999999999999", NOT_WHOLE),
+    ("abc", NOT_WHOLE),
+    ("", NOT_WHOLE),
+    ("1.5", NOT_WHOLE),
+    ("١٢", NOT_WHOLE),
+    ("0x10", NOT_WHOLE),
+    # Issue 12: padded, signed, underscored and spaced numbers were read as numbers.
+    ("05", NOT_WHOLE),
+    ("007", NOT_WHOLE),
+    ("00", NOT_WHOLE),
+    ("+5", NOT_WHOLE),
+    ("1_0", NOT_WHOLE),
+    (" 5", NOT_WHOLE),
+    ("5 ", NOT_WHOLE),
+    ("5\n", NOT_WHOLE),
 ]
 
 

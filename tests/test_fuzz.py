@@ -51,7 +51,7 @@ if os.environ.get("FUZZ_COUNT_FILE"):
     def _report_cases() -> None:
         if CASES_RUN[0]:
             with open(os.environ["FUZZ_COUNT_FILE"], "a") as out:
-                out.write(f"{CASES_RUN[0]}\n")
+                out.write(f"{CASES_RUN[0]} reads\n")
 
 
 ALL_CHECKS = CHECKS.get_all()

@@ -5,6 +5,7 @@ from marshmallow import fields, validate
 from .. import links
 from .common import (
     Body,
+    BodyInteger,
     DetailArgs,
     HumanText,
     ListArgs,
@@ -70,12 +71,12 @@ class TermBody(Body):
     term = text_field(200)
     definition = text_field(5_000)
     # Server-owned, accepted back unchanged.
-    id = fields.Integer()
+    id = BodyInteger()
     slug = fields.String()
     url = fields.String()
     web_url = fields.String()
-    article_count = fields.Integer()
-    articles = fields.Raw()
+    article_count = BodyInteger()
+    articles = fields.List(fields.Dict())  # read-only; the contract: a list of objects
 
 
 TERM_SERVER_FIELDS = ("id", "slug", "url", "web_url", "article_count")

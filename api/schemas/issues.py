@@ -9,6 +9,7 @@ from ..timefmt import utc_now
 from .articles import ArticleSchema
 from .common import (
     Body,
+    BodyInteger,
     DetailArgs,
     HumanText,
     ListArgs,
@@ -63,21 +64,19 @@ ISSUE_SERVER_FIELDS = ("id", "url", "web_url", "created_at", "updated_at", "arti
 class IssueBody(Body):
     """POST and PUT of a newsletter issue; a PATCH is merged into the stored one first."""
 
-    number = fields.Integer(
-        required=True, strict=True, validate=validate.Range(min=1, max=1_000_000)
-    )
+    number = BodyInteger(required=True, validate=validate.Range(min=1, max=1_000_000))
     title = text_field(300)
     slug = slug_field()
     published_on = fields.Date(allow_none=True)
     status = status_field()
     # Server-owned, accepted back unchanged; `articles` is the issue's, edited through them.
-    id = fields.Integer()
+    id = BodyInteger()
     url = fields.String()
     web_url = fields.String()
     created_at = fields.String()
     updated_at = fields.String()
-    article_count = fields.Integer()
-    articles = fields.Raw()
+    article_count = BodyInteger()
+    articles = fields.List(fields.Dict())  # read-only; the contract: a list of objects
 
     @validates_schema
     def _scheduled_needs_a_future_day(self, data: dict[str, Any], **kwargs: Any) -> None:

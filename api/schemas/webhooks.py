@@ -9,7 +9,7 @@ from marshmallow import Schema, fields, validate
 
 from .. import links
 from ..store.sync import TYPES
-from .common import Body, DetailArgs, ListArgs
+from .common import Body, BodyBoolean, DetailArgs, ListArgs
 
 DELIVERY_STATES = ("pending", "delivered", "failed")
 ACTIONS = ("created", "updated", "published", "unpublished", "deleted")
@@ -53,9 +53,7 @@ class WebhookBody(Body):
         validate=validate.Length(min=1, max=60, error="Name 1 to 60 events."),
     )
     description = fields.String(allow_none=True, validate=validate.Length(max=500))
-    enabled = fields.Boolean(
-        truthy={True}, falsy={False}, error_messages={"invalid": "Must be true or false."}
-    )
+    enabled = BodyBoolean(error_messages={"invalid": "Must be true or false."})
 
 
 class WebhookSchema(Schema):

@@ -73,9 +73,16 @@ FORMAT_SUFFIX = {"text": "", "html": "_html", "markdown": "_markdown"}
 MAX_ID = 2**63 - 1  # SQLite's INTEGER; a larger number cannot be bound at all
 
 
+# At most 19 digits (MAX_ID has 19): int() of 4,301 digits raises, and /v1/articles/<5,000
+# digits> was a 500.
+_UNPADDED_NUMBER = re.compile(r"0|[1-9][0-9]{0,18}")
+
+
 def as_id(text: str) -> int | None:
-    """The row id a reference names, if it is one (ASCII digits within SQLite's range)."""
-    if text.isascii() and text.isdigit() and int(text) <= MAX_ID:
+    """The row id a reference names, if it is one (ASCII digits within SQLite's range).
+    A padded number (`05`) is no id, as in a URL's `<int:…>`, so it names nothing: slugs
+    are never all digits."""
+    if _UNPADDED_NUMBER.fullmatch(text) and int(text) <= MAX_ID:
         return int(text)
     return None
 

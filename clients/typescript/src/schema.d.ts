@@ -2530,6 +2530,17 @@ export interface components {
             readonly url?: string | null;
             readonly web_url?: string | null;
         };
+        /** @description A Key Term of the article. `id`, `slug`, `url` and `web_url` are accepted back and not written (the term is named by its words). One part of a whole article (POST, PUT or PATCH of the article): the fields the server sets are accepted back and ignored, so an article read with `include=` can be sent back as it is. */
+        ArticleGlossaryEntryInput: {
+            /** @description The term as this article spells it. */
+            term: string;
+            /** @description Its definition in this article. */
+            definition: string;
+            id?: number | null;
+            slug?: string | null;
+            url?: string | null;
+            web_url?: string | null;
+        };
         QuestionInput: {
             /** @description The question. */
             text: string;
@@ -2542,10 +2553,23 @@ export interface components {
             /** @description Accepted back, not written: the order in the list is the position. */
             readonly position?: number | null;
         };
+        /** @description One part of a whole article (POST, PUT or PATCH of the article): the fields the server sets are accepted back and ignored, so an article read with `include=` can be sent back as it is. */
+        ArticleQuestionInput: {
+            /** @description The question. */
+            text: string;
+            /** @description Default: `["debate", "essay"]`. */
+            kinds?: string[];
+            /** @description The stored row's id: an edit keeps it; a new part leaves it out. */
+            id?: number | null;
+            /** @description Accepted back, not written. */
+            article_id?: number | null;
+            /** @description Accepted back, not written: the order in the list is the position. */
+            position?: number | null;
+        };
         SourceInput: {
             /**
              * Format: uri
-             * @description The news article's address (http or https); its domain, publisher and date are read from it.
+             * @description The news article's address: http or https, a host of two or more dot-separated labels, an optional port, then path, query and fragment in RFC 3986 characters (percent-encode the rest); its domain, publisher and date are read from it.
              */
             url: string;
             /** @description The stored row's id: an edit keeps it; a new part leaves it out. */
@@ -2557,6 +2581,23 @@ export interface components {
             readonly domain?: string | null;
             readonly publisher?: string | null;
             readonly published_on?: string | null;
+        };
+        /** @description One part of a whole article (POST, PUT or PATCH of the article): the fields the server sets are accepted back and ignored, so an article read with `include=` can be sent back as it is. */
+        ArticleSourceInput: {
+            /**
+             * Format: uri
+             * @description The news article's address: http or https, a host of two or more dot-separated labels, an optional port, then path, query and fragment in RFC 3986 characters (percent-encode the rest); its domain, publisher and date are read from it.
+             */
+            url: string;
+            /** @description The stored row's id: an edit keeps it; a new part leaves it out. */
+            id?: number | null;
+            /** @description Accepted back, not written. */
+            article_id?: number | null;
+            /** @description Accepted back, not written: the order in the list is the position. */
+            position?: number | null;
+            domain?: string | null;
+            publisher?: string | null;
+            published_on?: string | null;
         };
         /** @description A whole article for POST and PUT, shaped like its GET with `include=sections,glossary,questions,sources`, so a GET body can be edited and sent back. Lists left out are empty (PUT replaces the whole article). */
         ArticleInput: {
@@ -2580,9 +2621,9 @@ export interface components {
             status?: "draft" | "scheduled" | "published";
             /** @description Body sections and Background Information subsections, in order. */
             sections?: components["schemas"]["SectionInput"][];
-            glossary?: components["schemas"]["GlossaryEntryInput"][];
-            questions?: components["schemas"]["QuestionInput"][];
-            sources?: components["schemas"]["SourceInput"][];
+            glossary?: components["schemas"]["ArticleGlossaryEntryInput"][];
+            questions?: components["schemas"]["ArticleQuestionInput"][];
+            sources?: components["schemas"]["ArticleSourceInput"][];
             /** @description The article's id. Set by the server: send it back unchanged or leave it out. */
             readonly id?: number;
             /** @description Its API URL. Set by the server: send it back unchanged or leave it out. */
@@ -2624,9 +2665,9 @@ export interface components {
             status?: "draft" | "scheduled" | "published" | null;
             /** @description Body sections and Background Information subsections, in order. */
             sections?: components["schemas"]["SectionInput"][] | null;
-            glossary?: components["schemas"]["GlossaryEntryInput"][] | null;
-            questions?: components["schemas"]["QuestionInput"][] | null;
-            sources?: components["schemas"]["SourceInput"][] | null;
+            glossary?: components["schemas"]["ArticleGlossaryEntryInput"][] | null;
+            questions?: components["schemas"]["ArticleQuestionInput"][] | null;
+            sources?: components["schemas"]["ArticleSourceInput"][] | null;
             /** @description The article's id. Set by the server: send it back unchanged or leave it out. */
             readonly id?: number;
             /** @description Its API URL. Set by the server: send it back unchanged or leave it out. */
@@ -2757,28 +2798,28 @@ export interface components {
             /** @description Default: `["debate", "essay"]`. */
             kinds?: string[];
             /** @description The stored row's id: an edit keeps it; a new part leaves it out. */
-            id?: number | null;
+            readonly id?: number | null;
             /** @description Accepted back, not written. */
-            article_id?: number | null;
+            readonly article_id?: number | null;
             /** @description Accepted back, not written: the order in the list is the position. */
-            position?: number | null;
+            readonly position?: number | null;
         };
         /** @description A JSON merge patch over the source. */
         SourcePatch: {
             /**
              * Format: uri
-             * @description The news article's address (http or https); its domain, publisher and date are read from it.
+             * @description The news article's address: http or https, a host of two or more dot-separated labels, an optional port, then path, query and fragment in RFC 3986 characters (percent-encode the rest); its domain, publisher and date are read from it.
              */
             url?: string;
             /** @description The stored row's id: an edit keeps it; a new part leaves it out. */
-            id?: number | null;
+            readonly id?: number | null;
             /** @description Accepted back, not written. */
-            article_id?: number | null;
+            readonly article_id?: number | null;
             /** @description Accepted back, not written: the order in the list is the position. */
-            position?: number | null;
-            domain?: string | null;
-            publisher?: string | null;
-            published_on?: string | null;
+            readonly position?: number | null;
+            readonly domain?: string | null;
+            readonly publisher?: string | null;
+            readonly published_on?: string | null;
         };
         ImportWarning: {
             line: number;
@@ -3500,7 +3541,7 @@ export interface components {
         };
     };
     parameters: {
-        /** @description Page size: how many items to return (1–100). Example: `20`. */
+        /** @description Page size: how many items to return (1–100). Example: `20`. Written as ASCII digits with no sign or leading zero: `05`, `+5` or `1_0` is a `400`. */
         Limit: number;
         /** @description Opaque position from `meta.next_cursor` of the previous page. Do not build or parse it, and keep the other parameters as they were. Easiest: follow `links.next`. A cursor that cannot be read is a 400. (No example here: Swagger UI would send it with every "Try it out".) A well-formed cursor that this API never issued (made up, or from another list, sort or database) is a 400 too. */
         Cursor: string;
@@ -3508,17 +3549,17 @@ export interface components {
         Format: "text" | "html" | "markdown";
         /** @description The `ETag` of the copy you have. If it is still current the answer is `304 Not Modified` with no body: keep using your copy. Leave it empty in "Try it out" to get the whole answer. */
         IfNoneMatch: string;
-        /** @description The issue: its numeric id, its slug, or `latest` for the most recently published edition (no issue can have the slug `latest`). */
+        /** @description The issue: its numeric id, its slug, or `latest` for the most recently published edition (no issue can have the slug `latest`). An id is ASCII digits with no leading zero: `01` names nothing. */
         IssueRef: string;
-        /** @description The article: its numeric id or its slug. */
+        /** @description The article: its numeric id or its slug. An id is ASCII digits with no leading zero: `01` names nothing. */
         ArticleRef: string;
-        /** @description The glossary term: its numeric id or its slug. */
+        /** @description The glossary term: its numeric id or its slug. An id is ASCII digits with no leading zero: `01` names nothing. */
         GlossaryTermRef: string;
         /** @description The section: its `anchor` (e.g. `details-of-the-pact`) or its 1-based `position` in the article (e.g. `1`). */
         SectionRef: string;
-        /** @description Numeric id of the question. */
+        /** @description Numeric id of the question. ASCII digits with no sign or leading zero: `01` names nothing (`404`). */
         QuestionId: number;
-        /** @description Numeric id of the source. */
+        /** @description Numeric id of the source. ASCII digits with no sign or leading zero: `01` names nothing (`404`). */
         SourceId: number;
         /** @description Return only these top-level fields of each issue (default: all). Allowed: `id`, `number`, `slug`, `title`, `published_on`, `status`, `article_count`, `created_at`, `updated_at`, `url`, `web_url`. An unknown name is a 400 that lists the allowed ones. On the wire the names are comma-separated (`fields=id,number,slug,title,published_on`); repeating the parameter (`fields=id&fields=number`) means the same. */
         IssueFields: ("id" | "number" | "slug" | "title" | "published_on" | "status" | "article_count" | "created_at" | "updated_at" | "url" | "web_url")[];
@@ -3546,9 +3587,9 @@ export interface components {
         ArticleSort: ("published_at" | "-published_at" | "title" | "-title" | "updated_at" | "-updated_at")[];
         /** @description Order of the list: one or more of `term`, each with `-` in front for descending (e.g. `-term`). Default: `term`. Ties are broken by id, so paging is stable. A cursor only works with the sort it was made for. */
         GlossarySort: ("term" | "-term")[];
-        /** @description Only items of this issue: its numeric id, its slug, or `latest` for the most recently published edition. Example: `issue-1`. */
+        /** @description Only items of this issue: its numeric id, its slug, or `latest` for the most recently published edition. Example: `issue-1`. An id is ASCII digits with no leading zero: `01` names nothing. */
         IssueFilter: string;
-        /** @description Only items of this article (numeric id or slug). Example: `russia-north-korea-defense-pact`. */
+        /** @description Only items of this article (numeric id or slug). Example: `russia-north-korea-defense-pact`. An id is ASCII digits with no leading zero: `01` names nothing. */
         ArticleFilter: string;
         /** @description Only items of this glossary term: articles that use it (numeric id or slug). Example: `mutual-defense-pact`. */
         TermFilter: string;
@@ -3580,9 +3621,9 @@ export interface components {
         SyncCursor: string;
         /** @description Only these kinds of item. Deletions of these kinds are still reported. */
         SyncType: ("issue" | "article" | "term" | "question" | "source")[];
-        /** @description Elements per page (default 100, at most 500). */
+        /** @description Elements per page (default 100, at most 500). Written as ASCII digits with no sign or leading zero: `05`, `+5` or `1_0` is a `400`. */
         SyncLimit: number;
-        /** @description The webhook endpoint's id. */
+        /** @description The webhook endpoint's id. ASCII digits with no sign or leading zero: `01` names nothing (`404`). */
         WebhookId: number;
         /** @description Only deliveries in this state. */
         DeliveryState: "pending" | "delivered" | "failed";
@@ -3758,7 +3799,7 @@ export interface operations {
     listIssues: {
         parameters: {
             query?: {
-                /** @description Page size: how many items to return (1–100). Example: `20`. */
+                /** @description Page size: how many items to return (1–100). Example: `20`. Written as ASCII digits with no sign or leading zero: `05`, `+5` or `1_0` is a `400`. */
                 limit?: components["parameters"]["Limit"];
                 /** @description Opaque position from `meta.next_cursor` of the previous page. Do not build or parse it, and keep the other parameters as they were. Easiest: follow `links.next`. A cursor that cannot be read is a 400. (No example here: Swagger UI would send it with every "Try it out".) A well-formed cursor that this API never issued (made up, or from another list, sort or database) is a 400 too. */
                 cursor?: components["parameters"]["Cursor"];
@@ -3950,7 +3991,7 @@ export interface operations {
                 "If-None-Match"?: components["parameters"]["IfNoneMatch"];
             };
             path: {
-                /** @description The issue: its numeric id, its slug, or `latest` for the most recently published edition (no issue can have the slug `latest`). */
+                /** @description The issue: its numeric id, its slug, or `latest` for the most recently published edition (no issue can have the slug `latest`). An id is ASCII digits with no leading zero: `01` names nothing. */
                 ref: components["parameters"]["IssueRef"];
             };
             cookie?: never;
@@ -3991,7 +4032,7 @@ export interface operations {
                 "If-Match": components["parameters"]["IfMatch"];
             };
             path: {
-                /** @description The issue: its numeric id, its slug, or `latest` for the most recently published edition (no issue can have the slug `latest`). */
+                /** @description The issue: its numeric id, its slug, or `latest` for the most recently published edition (no issue can have the slug `latest`). An id is ASCII digits with no leading zero: `01` names nothing. */
                 ref: components["parameters"]["IssueRef"];
             };
             cookie?: never;
@@ -4047,7 +4088,7 @@ export interface operations {
                 "If-Match": components["parameters"]["IfMatch"];
             };
             path: {
-                /** @description The issue: its numeric id, its slug, or `latest` for the most recently published edition (no issue can have the slug `latest`). */
+                /** @description The issue: its numeric id, its slug, or `latest` for the most recently published edition (no issue can have the slug `latest`). An id is ASCII digits with no leading zero: `01` names nothing. */
                 ref: components["parameters"]["IssueRef"];
             };
             cookie?: never;
@@ -4079,7 +4120,7 @@ export interface operations {
                 "If-Match": components["parameters"]["IfMatch"];
             };
             path: {
-                /** @description The issue: its numeric id, its slug, or `latest` for the most recently published edition (no issue can have the slug `latest`). */
+                /** @description The issue: its numeric id, its slug, or `latest` for the most recently published edition (no issue can have the slug `latest`). An id is ASCII digits with no leading zero: `01` names nothing. */
                 ref: components["parameters"]["IssueRef"];
             };
             cookie?: never;
@@ -4139,7 +4180,7 @@ export interface operations {
                 "If-None-Match"?: components["parameters"]["IfNoneMatch"];
             };
             path: {
-                /** @description The issue: its numeric id, its slug, or `latest` for the most recently published edition (no issue can have the slug `latest`). */
+                /** @description The issue: its numeric id, its slug, or `latest` for the most recently published edition (no issue can have the slug `latest`). An id is ASCII digits with no leading zero: `01` names nothing. */
                 ref: components["parameters"]["IssueRef"];
             };
             cookie?: never;
@@ -4175,7 +4216,7 @@ export interface operations {
     listArticles: {
         parameters: {
             query?: {
-                /** @description Page size: how many items to return (1–100). Example: `20`. */
+                /** @description Page size: how many items to return (1–100). Example: `20`. Written as ASCII digits with no sign or leading zero: `05`, `+5` or `1_0` is a `400`. */
                 limit?: components["parameters"]["Limit"];
                 /** @description Opaque position from `meta.next_cursor` of the previous page. Do not build or parse it, and keep the other parameters as they were. Easiest: follow `links.next`. A cursor that cannot be read is a 400. (No example here: Swagger UI would send it with every "Try it out".) A well-formed cursor that this API never issued (made up, or from another list, sort or database) is a 400 too. */
                 cursor?: components["parameters"]["Cursor"];
@@ -4187,7 +4228,7 @@ export interface operations {
                 format?: components["parameters"]["Format"];
                 /** @description Order of the list: one or more of `published_at`, `title`, `updated_at`, each with `-` in front for descending (e.g. `-published_at,title`). Default: `-published_at`. Ties are broken by id, so paging is stable. A cursor only works with the sort it was made for. On the wire the names are comma-separated (`sort=-published_at,title`); repeating the parameter (`sort=-published_at&sort=title`) means the same. */
                 sort?: components["parameters"]["ArticleSort"];
-                /** @description Only items of this issue: its numeric id, its slug, or `latest` for the most recently published edition. Example: `issue-1`. */
+                /** @description Only items of this issue: its numeric id, its slug, or `latest` for the most recently published edition. Example: `issue-1`. An id is ASCII digits with no leading zero: `01` names nothing. */
                 issue?: components["parameters"]["IssueFilter"];
                 /** @description Only articles published at or after this moment: date (YYYY-MM-DD) or RFC 3339 datetime. A date means the start of that day, UTC. Example: `2024-06-01`. */
                 published_after?: components["parameters"]["PublishedAfter"];
@@ -4329,7 +4370,7 @@ export interface operations {
                 "If-None-Match"?: components["parameters"]["IfNoneMatch"];
             };
             path: {
-                /** @description The article: its numeric id or its slug. */
+                /** @description The article: its numeric id or its slug. An id is ASCII digits with no leading zero: `01` names nothing. */
                 ref: components["parameters"]["ArticleRef"];
             };
             cookie?: never;
@@ -4370,7 +4411,7 @@ export interface operations {
                 "If-Match": components["parameters"]["IfMatch"];
             };
             path: {
-                /** @description The article: its numeric id or its slug. */
+                /** @description The article: its numeric id or its slug. An id is ASCII digits with no leading zero: `01` names nothing. */
                 ref: components["parameters"]["ArticleRef"];
             };
             cookie?: never;
@@ -4425,7 +4466,7 @@ export interface operations {
                 "If-Match": components["parameters"]["IfMatch"];
             };
             path: {
-                /** @description The article: its numeric id or its slug. */
+                /** @description The article: its numeric id or its slug. An id is ASCII digits with no leading zero: `01` names nothing. */
                 ref: components["parameters"]["ArticleRef"];
             };
             cookie?: never;
@@ -4455,7 +4496,7 @@ export interface operations {
                 "If-Match": components["parameters"]["IfMatch"];
             };
             path: {
-                /** @description The article: its numeric id or its slug. */
+                /** @description The article: its numeric id or its slug. An id is ASCII digits with no leading zero: `01` names nothing. */
                 ref: components["parameters"]["ArticleRef"];
             };
             cookie?: never;
@@ -4506,7 +4547,7 @@ export interface operations {
     listArticleSections: {
         parameters: {
             query?: {
-                /** @description Page size: how many items to return (1–100). Example: `20`. */
+                /** @description Page size: how many items to return (1–100). Example: `20`. Written as ASCII digits with no sign or leading zero: `05`, `+5` or `1_0` is a `400`. */
                 limit?: components["parameters"]["Limit"];
                 /** @description Opaque position from `meta.next_cursor` of the previous page. Do not build or parse it, and keep the other parameters as they were. Easiest: follow `links.next`. A cursor that cannot be read is a 400. (No example here: Swagger UI would send it with every "Try it out".) A well-formed cursor that this API never issued (made up, or from another list, sort or database) is a 400 too. */
                 cursor?: components["parameters"]["Cursor"];
@@ -4522,7 +4563,7 @@ export interface operations {
                 "If-None-Match"?: components["parameters"]["IfNoneMatch"];
             };
             path: {
-                /** @description The article: its numeric id or its slug. */
+                /** @description The article: its numeric id or its slug. An id is ASCII digits with no leading zero: `01` names nothing. */
                 ref: components["parameters"]["ArticleRef"];
             };
             cookie?: never;
@@ -4569,7 +4610,7 @@ export interface operations {
                 "If-None-Match"?: components["parameters"]["IfNoneMatch"];
             };
             path: {
-                /** @description The article: its numeric id or its slug. */
+                /** @description The article: its numeric id or its slug. An id is ASCII digits with no leading zero: `01` names nothing. */
                 ref: components["parameters"]["ArticleRef"];
                 /** @description The section: its `anchor` (e.g. `details-of-the-pact`) or its 1-based `position` in the article (e.g. `1`). */
                 section: components["parameters"]["SectionRef"];
@@ -4607,7 +4648,7 @@ export interface operations {
     listArticleQuestions: {
         parameters: {
             query?: {
-                /** @description Page size: how many items to return (1–100). Example: `20`. */
+                /** @description Page size: how many items to return (1–100). Example: `20`. Written as ASCII digits with no sign or leading zero: `05`, `+5` or `1_0` is a `400`. */
                 limit?: components["parameters"]["Limit"];
                 /** @description Opaque position from `meta.next_cursor` of the previous page. Do not build or parse it, and keep the other parameters as they were. Easiest: follow `links.next`. A cursor that cannot be read is a 400. (No example here: Swagger UI would send it with every "Try it out".) A well-formed cursor that this API never issued (made up, or from another list, sort or database) is a 400 too. */
                 cursor?: components["parameters"]["Cursor"];
@@ -4619,7 +4660,7 @@ export interface operations {
                 "If-None-Match"?: components["parameters"]["IfNoneMatch"];
             };
             path: {
-                /** @description The article: its numeric id or its slug. */
+                /** @description The article: its numeric id or its slug. An id is ASCII digits with no leading zero: `01` names nothing. */
                 ref: components["parameters"]["ArticleRef"];
             };
             cookie?: never;
@@ -4658,7 +4699,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The article: its numeric id or its slug. */
+                /** @description The article: its numeric id or its slug. An id is ASCII digits with no leading zero: `01` names nothing. */
                 ref: components["parameters"]["ArticleRef"];
             };
             cookie?: never;
@@ -4707,7 +4748,7 @@ export interface operations {
     listArticleGlossary: {
         parameters: {
             query?: {
-                /** @description Page size: how many items to return (1–100). Example: `20`. */
+                /** @description Page size: how many items to return (1–100). Example: `20`. Written as ASCII digits with no sign or leading zero: `05`, `+5` or `1_0` is a `400`. */
                 limit?: components["parameters"]["Limit"];
                 /** @description Opaque position from `meta.next_cursor` of the previous page. Do not build or parse it, and keep the other parameters as they were. Easiest: follow `links.next`. A cursor that cannot be read is a 400. (No example here: Swagger UI would send it with every "Try it out".) A well-formed cursor that this API never issued (made up, or from another list, sort or database) is a 400 too. */
                 cursor?: components["parameters"]["Cursor"];
@@ -4719,7 +4760,7 @@ export interface operations {
                 "If-None-Match"?: components["parameters"]["IfNoneMatch"];
             };
             path: {
-                /** @description The article: its numeric id or its slug. */
+                /** @description The article: its numeric id or its slug. An id is ASCII digits with no leading zero: `01` names nothing. */
                 ref: components["parameters"]["ArticleRef"];
             };
             cookie?: never;
@@ -4758,7 +4799,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The article: its numeric id or its slug. */
+                /** @description The article: its numeric id or its slug. An id is ASCII digits with no leading zero: `01` names nothing. */
                 ref: components["parameters"]["ArticleRef"];
             };
             cookie?: never;
@@ -4807,7 +4848,7 @@ export interface operations {
     listArticleSources: {
         parameters: {
             query?: {
-                /** @description Page size: how many items to return (1–100). Example: `20`. */
+                /** @description Page size: how many items to return (1–100). Example: `20`. Written as ASCII digits with no sign or leading zero: `05`, `+5` or `1_0` is a `400`. */
                 limit?: components["parameters"]["Limit"];
                 /** @description Opaque position from `meta.next_cursor` of the previous page. Do not build or parse it, and keep the other parameters as they were. Easiest: follow `links.next`. A cursor that cannot be read is a 400. (No example here: Swagger UI would send it with every "Try it out".) A well-formed cursor that this API never issued (made up, or from another list, sort or database) is a 400 too. */
                 cursor?: components["parameters"]["Cursor"];
@@ -4819,7 +4860,7 @@ export interface operations {
                 "If-None-Match"?: components["parameters"]["IfNoneMatch"];
             };
             path: {
-                /** @description The article: its numeric id or its slug. */
+                /** @description The article: its numeric id or its slug. An id is ASCII digits with no leading zero: `01` names nothing. */
                 ref: components["parameters"]["ArticleRef"];
             };
             cookie?: never;
@@ -4858,7 +4899,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The article: its numeric id or its slug. */
+                /** @description The article: its numeric id or its slug. An id is ASCII digits with no leading zero: `01` names nothing. */
                 ref: components["parameters"]["ArticleRef"];
             };
             cookie?: never;
@@ -4912,7 +4953,7 @@ export interface operations {
                 "If-None-Match"?: components["parameters"]["IfNoneMatch"];
             };
             path: {
-                /** @description The article: its numeric id or its slug. */
+                /** @description The article: its numeric id or its slug. An id is ASCII digits with no leading zero: `01` names nothing. */
                 ref: components["parameters"]["ArticleRef"];
             };
             cookie?: never;
@@ -4949,7 +4990,7 @@ export interface operations {
     listGlossaryTerms: {
         parameters: {
             query?: {
-                /** @description Page size: how many items to return (1–100). Example: `20`. */
+                /** @description Page size: how many items to return (1–100). Example: `20`. Written as ASCII digits with no sign or leading zero: `05`, `+5` or `1_0` is a `400`. */
                 limit?: components["parameters"]["Limit"];
                 /** @description Opaque position from `meta.next_cursor` of the previous page. Do not build or parse it, and keep the other parameters as they were. Easiest: follow `links.next`. A cursor that cannot be read is a 400. (No example here: Swagger UI would send it with every "Try it out".) A well-formed cursor that this API never issued (made up, or from another list, sort or database) is a 400 too. */
                 cursor?: components["parameters"]["Cursor"];
@@ -4959,7 +5000,7 @@ export interface operations {
                 letter?: components["parameters"]["Letter"];
                 /** @description Only terms starting with this text (case-insensitive), for type-ahead. Example: `ball`. */
                 prefix?: components["parameters"]["Prefix"];
-                /** @description Only items of this article (numeric id or slug). Example: `russia-north-korea-defense-pact`. */
+                /** @description Only items of this article (numeric id or slug). Example: `russia-north-korea-defense-pact`. An id is ASCII digits with no leading zero: `01` names nothing. */
                 article?: components["parameters"]["ArticleFilter"];
                 /** @description Order of the list: one or more of `term`, each with `-` in front for descending (e.g. `-term`). Default: `term`. Ties are broken by id, so paging is stable. A cursor only works with the sort it was made for. */
                 sort?: components["parameters"]["GlossarySort"];
@@ -5011,7 +5052,7 @@ export interface operations {
                 "If-None-Match"?: components["parameters"]["IfNoneMatch"];
             };
             path: {
-                /** @description The glossary term: its numeric id or its slug. */
+                /** @description The glossary term: its numeric id or its slug. An id is ASCII digits with no leading zero: `01` names nothing. */
                 ref: components["parameters"]["GlossaryTermRef"];
             };
             cookie?: never;
@@ -5052,7 +5093,7 @@ export interface operations {
                 "If-Match": components["parameters"]["IfMatch"];
             };
             path: {
-                /** @description The glossary term: its numeric id or its slug. */
+                /** @description The glossary term: its numeric id or its slug. An id is ASCII digits with no leading zero: `01` names nothing. */
                 ref: components["parameters"]["GlossaryTermRef"];
             };
             cookie?: never;
@@ -5106,7 +5147,7 @@ export interface operations {
                 "If-Match": components["parameters"]["IfMatch"];
             };
             path: {
-                /** @description The glossary term: its numeric id or its slug. */
+                /** @description The glossary term: its numeric id or its slug. An id is ASCII digits with no leading zero: `01` names nothing. */
                 ref: components["parameters"]["GlossaryTermRef"];
             };
             cookie?: never;
@@ -5136,7 +5177,7 @@ export interface operations {
                 "If-Match": components["parameters"]["IfMatch"];
             };
             path: {
-                /** @description The glossary term: its numeric id or its slug. */
+                /** @description The glossary term: its numeric id or its slug. An id is ASCII digits with no leading zero: `01` names nothing. */
                 ref: components["parameters"]["GlossaryTermRef"];
             };
             cookie?: never;
@@ -5186,7 +5227,7 @@ export interface operations {
     listQuestions: {
         parameters: {
             query?: {
-                /** @description Page size: how many items to return (1–100). Example: `20`. */
+                /** @description Page size: how many items to return (1–100). Example: `20`. Written as ASCII digits with no sign or leading zero: `05`, `+5` or `1_0` is a `400`. */
                 limit?: components["parameters"]["Limit"];
                 /** @description Opaque position from `meta.next_cursor` of the previous page. Do not build or parse it, and keep the other parameters as they were. Easiest: follow `links.next`. A cursor that cannot be read is a 400. (No example here: Swagger UI would send it with every "Try it out".) A well-formed cursor that this API never issued (made up, or from another list, sort or database) is a 400 too. */
                 cursor?: components["parameters"]["Cursor"];
@@ -5194,9 +5235,9 @@ export interface operations {
                 fields?: components["parameters"]["QuestionFields"];
                 /** @description Only questions of this kind, e.g. `debate` or `essay` (one of the values in `kinds`). Example: `debate`. */
                 kind?: components["parameters"]["QuestionKind"];
-                /** @description Only items of this article (numeric id or slug). Example: `russia-north-korea-defense-pact`. */
+                /** @description Only items of this article (numeric id or slug). Example: `russia-north-korea-defense-pact`. An id is ASCII digits with no leading zero: `01` names nothing. */
                 article?: components["parameters"]["ArticleFilter"];
-                /** @description Only items of this issue: its numeric id, its slug, or `latest` for the most recently published edition. Example: `issue-1`. */
+                /** @description Only items of this issue: its numeric id, its slug, or `latest` for the most recently published edition. Example: `issue-1`. An id is ASCII digits with no leading zero: `01` names nothing. */
                 issue?: components["parameters"]["IssueFilter"];
             };
             header?: {
@@ -5246,7 +5287,7 @@ export interface operations {
                 "If-None-Match"?: components["parameters"]["IfNoneMatch"];
             };
             path: {
-                /** @description Numeric id of the question. */
+                /** @description Numeric id of the question. ASCII digits with no sign or leading zero: `01` names nothing (`404`). */
                 id: components["parameters"]["QuestionId"];
             };
             cookie?: never;
@@ -5287,7 +5328,7 @@ export interface operations {
                 "If-Match": components["parameters"]["IfMatch"];
             };
             path: {
-                /** @description Numeric id of the question. */
+                /** @description Numeric id of the question. ASCII digits with no sign or leading zero: `01` names nothing (`404`). */
                 id: components["parameters"]["QuestionId"];
             };
             cookie?: never;
@@ -5341,7 +5382,7 @@ export interface operations {
                 "If-Match": components["parameters"]["IfMatch"];
             };
             path: {
-                /** @description Numeric id of the question. */
+                /** @description Numeric id of the question. ASCII digits with no sign or leading zero: `01` names nothing (`404`). */
                 id: components["parameters"]["QuestionId"];
             };
             cookie?: never;
@@ -5371,7 +5412,7 @@ export interface operations {
                 "If-Match": components["parameters"]["IfMatch"];
             };
             path: {
-                /** @description Numeric id of the question. */
+                /** @description Numeric id of the question. ASCII digits with no sign or leading zero: `01` names nothing (`404`). */
                 id: components["parameters"]["QuestionId"];
             };
             cookie?: never;
@@ -5421,7 +5462,7 @@ export interface operations {
     listSources: {
         parameters: {
             query?: {
-                /** @description Page size: how many items to return (1–100). Example: `20`. */
+                /** @description Page size: how many items to return (1–100). Example: `20`. Written as ASCII digits with no sign or leading zero: `05`, `+5` or `1_0` is a `400`. */
                 limit?: components["parameters"]["Limit"];
                 /** @description Opaque position from `meta.next_cursor` of the previous page. Do not build or parse it, and keep the other parameters as they were. Easiest: follow `links.next`. A cursor that cannot be read is a 400. (No example here: Swagger UI would send it with every "Try it out".) A well-formed cursor that this API never issued (made up, or from another list, sort or database) is a 400 too. */
                 cursor?: components["parameters"]["Cursor"];
@@ -5429,7 +5470,7 @@ export interface operations {
                 fields?: components["parameters"]["SourceFields"];
                 /** @description Only sources from this domain, as in the `domain` field. Example: `nytimes.com`. */
                 domain?: components["parameters"]["Domain"];
-                /** @description Only items of this article (numeric id or slug). Example: `russia-north-korea-defense-pact`. */
+                /** @description Only items of this article (numeric id or slug). Example: `russia-north-korea-defense-pact`. An id is ASCII digits with no leading zero: `01` names nothing. */
                 article?: components["parameters"]["ArticleFilter"];
             };
             header?: {
@@ -5479,7 +5520,7 @@ export interface operations {
                 "If-None-Match"?: components["parameters"]["IfNoneMatch"];
             };
             path: {
-                /** @description Numeric id of the source. */
+                /** @description Numeric id of the source. ASCII digits with no sign or leading zero: `01` names nothing (`404`). */
                 id: components["parameters"]["SourceId"];
             };
             cookie?: never;
@@ -5520,7 +5561,7 @@ export interface operations {
                 "If-Match": components["parameters"]["IfMatch"];
             };
             path: {
-                /** @description Numeric id of the source. */
+                /** @description Numeric id of the source. ASCII digits with no sign or leading zero: `01` names nothing (`404`). */
                 id: components["parameters"]["SourceId"];
             };
             cookie?: never;
@@ -5574,7 +5615,7 @@ export interface operations {
                 "If-Match": components["parameters"]["IfMatch"];
             };
             path: {
-                /** @description Numeric id of the source. */
+                /** @description Numeric id of the source. ASCII digits with no sign or leading zero: `01` names nothing (`404`). */
                 id: components["parameters"]["SourceId"];
             };
             cookie?: never;
@@ -5604,7 +5645,7 @@ export interface operations {
                 "If-Match": components["parameters"]["IfMatch"];
             };
             path: {
-                /** @description Numeric id of the source. */
+                /** @description Numeric id of the source. ASCII digits with no sign or leading zero: `01` names nothing (`404`). */
                 id: components["parameters"]["SourceId"];
             };
             cookie?: never;
@@ -5663,7 +5704,7 @@ export interface operations {
                 type?: ("article" | "background" | "term" | "question")[];
                 /** @description Only hits from this issue: numeric id, slug, or `latest` (the newest published issue). */
                 issue?: string;
-                /** @description Page size: how many items to return (1–100). Example: `20`. */
+                /** @description Page size: how many items to return (1–100). Example: `20`. Written as ASCII digits with no sign or leading zero: `05`, `+5` or `1_0` is a `400`. */
                 limit?: components["parameters"]["Limit"];
                 /** @description Opaque position from `meta.next_cursor` of the previous page. Do not build or parse it, and keep the other parameters as they were. Easiest: follow `links.next`. A cursor that cannot be read is a 400. (No example here: Swagger UI would send it with every "Try it out".) A well-formed cursor that this API never issued (made up, or from another list, sort or database) is a 400 too. */
                 cursor?: components["parameters"]["Cursor"];
@@ -5712,7 +5753,7 @@ export interface operations {
                 cursor?: components["parameters"]["SyncCursor"];
                 /** @description Only these kinds of item. Deletions of these kinds are still reported. */
                 type?: components["parameters"]["SyncType"];
-                /** @description Elements per page (default 100, at most 500). */
+                /** @description Elements per page (default 100, at most 500). Written as ASCII digits with no sign or leading zero: `05`, `+5` or `1_0` is a `400`. */
                 limit?: components["parameters"]["SyncLimit"];
             };
             header?: {
@@ -5761,7 +5802,7 @@ export interface operations {
     listWebhooks: {
         parameters: {
             query?: {
-                /** @description Page size: how many items to return (1–100). Example: `20`. */
+                /** @description Page size: how many items to return (1–100). Example: `20`. Written as ASCII digits with no sign or leading zero: `05`, `+5` or `1_0` is a `400`. */
                 limit?: components["parameters"]["Limit"];
                 /** @description Opaque position from `meta.next_cursor` of the previous page. Do not build or parse it, and keep the other parameters as they were. Easiest: follow `links.next`. A cursor that cannot be read is a 400. (No example here: Swagger UI would send it with every "Try it out".) A well-formed cursor that this API never issued (made up, or from another list, sort or database) is a 400 too. */
                 cursor?: components["parameters"]["Cursor"];
@@ -5858,7 +5899,7 @@ export interface operations {
                 "If-None-Match"?: components["parameters"]["IfNoneMatch"];
             };
             path: {
-                /** @description The webhook endpoint's id. */
+                /** @description The webhook endpoint's id. ASCII digits with no sign or leading zero: `01` names nothing (`404`). */
                 id: components["parameters"]["WebhookId"];
             };
             cookie?: never;
@@ -5903,7 +5944,7 @@ export interface operations {
                 "If-Match": components["parameters"]["IfMatch"];
             };
             path: {
-                /** @description The webhook endpoint's id. */
+                /** @description The webhook endpoint's id. ASCII digits with no sign or leading zero: `01` names nothing (`404`). */
                 id: components["parameters"]["WebhookId"];
             };
             cookie?: never;
@@ -5932,7 +5973,7 @@ export interface operations {
                 "If-Match": components["parameters"]["IfMatch"];
             };
             path: {
-                /** @description The webhook endpoint's id. */
+                /** @description The webhook endpoint's id. ASCII digits with no sign or leading zero: `01` names nothing (`404`). */
                 id: components["parameters"]["WebhookId"];
             };
             cookie?: never;
@@ -5983,7 +6024,7 @@ export interface operations {
             query?: {
                 /** @description Only deliveries in this state. */
                 state?: components["parameters"]["DeliveryState"];
-                /** @description Page size: how many items to return (1–100). Example: `20`. */
+                /** @description Page size: how many items to return (1–100). Example: `20`. Written as ASCII digits with no sign or leading zero: `05`, `+5` or `1_0` is a `400`. */
                 limit?: components["parameters"]["Limit"];
                 /** @description Opaque position from `meta.next_cursor` of the previous page. Do not build or parse it, and keep the other parameters as they were. Easiest: follow `links.next`. A cursor that cannot be read is a 400. (No example here: Swagger UI would send it with every "Try it out".) A well-formed cursor that this API never issued (made up, or from another list, sort or database) is a 400 too. */
                 cursor?: components["parameters"]["Cursor"];
@@ -5993,7 +6034,7 @@ export interface operations {
                 "If-None-Match"?: components["parameters"]["IfNoneMatch"];
             };
             path: {
-                /** @description The webhook endpoint's id. */
+                /** @description The webhook endpoint's id. ASCII digits with no sign or leading zero: `01` names nothing (`404`). */
                 id: components["parameters"]["WebhookId"];
             };
             cookie?: never;
