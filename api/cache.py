@@ -248,13 +248,20 @@ class ResponseCacheMiddleware:
             (method != "GET" and method != "HEAD")
             or not _cacheable_path(environ.get("PATH_INFO", ""))
             or any(name in environ for name in _BYPASS)
-            or _busted(environ.get("QUERY_STRING", ""))
         ):
             return self.app(environ, start_response)
         try:
             version = self.versions.current()
         except (OSError, sqlite3.Error):
             return self.app(environ, start_response)  # no version, no cache
+        if _busted(environ.get("QUERY_STRING", "")):
+            # Not kept (no other request has this URL), but built at the version read, so
+            # what is kept by version below the cache (a list's total) still serves it.
+            token = current_version.set(version)
+            try:
+                return self.app(environ, start_response)
+            finally:
+                current_version.reset(token)
         key = (
             version,
             environ.get("SCRIPT_NAME", ""),
