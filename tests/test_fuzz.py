@@ -1,6 +1,6 @@
 """schemathesis over every operation of openapi.yaml, in-process, with all its checks.
 
-`make test` runs FUZZ_EXAMPLES (default 100, so it stays quick on 2 cores) generated
+`make test` runs FUZZ_EXAMPLES (default 50, so it stays quick on 2 cores) generated
 cases per read operation; `make fuzz` runs many more. Every case's response must match
 the contract and no case may get a 5xx.
 """
@@ -42,7 +42,7 @@ APP = _fuzz_app()
 schema = schemathesis.openapi.from_wsgi("/openapi.json", APP)
 
 
-EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "100"))
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "50"))
 # `make fuzz` adds up the cases every fuzz module ran (see tests/test_fuzz_stateful.py).
 CASES_RUN = [0]
 if os.environ.get("FUZZ_COUNT_FILE"):

@@ -36,7 +36,7 @@ from tests.contract import ValidatingClient, spec_document
 from tests.factories import make_document
 from tests.helpers import make_key
 
-WRITE_EXAMPLES = int(os.environ.get("FUZZ_WRITE_EXAMPLES", "8"))
+WRITE_EXAMPLES = int(os.environ.get("FUZZ_WRITE_EXAMPLES", "5"))
 STATEFUL_EXAMPLES = int(os.environ.get("FUZZ_STATEFUL_EXAMPLES", "6"))
 STATEFUL_STEPS = int(os.environ.get("FUZZ_STATEFUL_STEPS", "12"))
 ALL_CHECKS = CHECKS.get_all()
