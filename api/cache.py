@@ -287,27 +287,7 @@ class ResponseCacheMiddleware:
     def _build(self, environ: dict[str, Any]) -> tuple[Entry | None, Any]:
         """The app's answer to the unconditional GET of this URL: an entry when it may be
         kept, else a replay of the answer itself."""
-        inner = dict(environ)
-        for name in _CONDITIONAL:
-            inner.pop(name, None)
-        inner["REQUEST_METHOD"] = "GET"
-        captured: dict[str, Any] = {}
-        chunks: list[bytes] = []
-
-        def capture(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
-            captured["status"], captured["headers"] = status, list(headers)
-            return chunks.append
-
-        result = self.app(inner, capture)
-        try:
-            chunks.extend(result)
-        finally:
-            close = getattr(result, "close", None)
-            if close is not None:
-                close()
-        body = b"".join(chunks)
-        status: str = captured["status"]
-        headers: list[tuple[str, str]] = captured["headers"]
+        inner, status, headers, body = unconditional_get(self.app, environ)
         entry = _entry(status, headers, body)
         if status.startswith("200") and inner.get(CACHEABLE) and _keepable(headers):
             return entry, None
@@ -343,6 +323,34 @@ def answer(
         return []
     start_response(entry.status, [*entry.headers, ("Date", _date_now())])
     return [] if head else [entry.body]
+
+
+def unconditional_get(
+    app: Callable[..., Iterable[bytes]], environ: dict[str, Any]
+) -> tuple[dict[str, Any], str, list[tuple[str, str]], bytes]:
+    """What `app` answers the unconditional GET of this request's URL, read whole: the
+    environ it was called with (the request's own when nothing had to be taken off),
+    status, headers and body. A cached answer is built this way, then answered to the
+    request's own conditions and method."""
+    inner = environ
+    if environ.get("REQUEST_METHOD") != "GET" or any(n in environ for n in _CONDITIONAL):
+        inner = {k: v for k, v in environ.items() if k not in _CONDITIONAL}
+        inner["REQUEST_METHOD"] = "GET"
+    captured: dict[str, Any] = {}
+    chunks: list[bytes] = []
+
+    def capture(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+        captured["status"], captured["headers"] = status, list(headers)
+        return chunks.append
+
+    result = app(inner, capture)
+    try:
+        chunks.extend(result)
+    finally:
+        close = getattr(result, "close", None)
+        if close is not None:
+            close()
+    return inner, captured["status"], captured["headers"], b"".join(chunks)
 
 
 def _not_modified(entry: Entry, environ: dict[str, Any], etag: str | None) -> bool:

@@ -61,7 +61,7 @@ from werkzeug.test import EnvironBuilder
 from werkzeug.wsgi import get_host
 
 from .boundary import REFUSED
-from .cache import _BYPASS, CACHEABLE, Entry, _entry, _keepable, answer
+from .cache import _BYPASS, CACHEABLE, Entry, _entry, _keepable, answer, unconditional_get
 from .compression import choose_encoding
 from .store import pagination
 from .store.common import as_id
@@ -366,29 +366,7 @@ class RenditionMiddleware:
     ) -> Iterable[bytes]:
         """The app's answer to the unconditional GET (built after `tick` was read), kept
         when it is a public 200, then answered to this request's conditions."""
-        inner = (
-            environ if not head and not any(n in environ for n in _CONDITIONAL) else dict(environ)
-        )
-        for name in _CONDITIONAL:
-            inner.pop(name, None)
-        inner["REQUEST_METHOD"] = "GET"
-        captured: dict[str, Any] = {}
-        chunks: list[bytes] = []
-
-        def capture(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
-            captured["status"], captured["headers"] = status, list(headers)
-            return chunks.append
-
-        result = self.app(inner, capture)
-        try:
-            chunks.extend(result)
-        finally:
-            close = getattr(result, "close", None)
-            if close is not None:
-                close()
-        body = b"".join(chunks)
-        status: str = captured["status"]
-        headers: list[tuple[str, str]] = captured["headers"]
+        inner, status, headers, body = unconditional_get(self.app, environ)
         if not status.startswith("200"):
             start_response(status, headers)
             return [] if head else [body]
