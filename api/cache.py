@@ -48,8 +48,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import Flask
-from werkzeug.datastructures import Headers
-from werkzeug.http import http_date, is_resource_modified, remove_entity_headers, unquote_etag
+from werkzeug.http import http_date, is_entity_header, is_resource_modified, unquote_etag
 
 from .compression import choose_encoding
 from .store import pagination
@@ -75,6 +74,9 @@ _FORWARDED = (
     "HTTP_X_FORWARDED_PREFIX",
 )
 _ENTRY_OVERHEAD = 600  # bytes of Python objects around an entry's strings, roughly
+# What a 304 keeps of the entity headers (werkzeug.http.remove_entity_headers' default).
+_ENTITY_KEPT = frozenset({"expires", "content-location"})
+_SURROGATE = SURROGATE_HEADER.lower()
 
 Version = tuple[Any, ...]
 
@@ -365,35 +367,60 @@ def _not_modified(entry: Entry, environ: dict[str, Any], etag: str | None) -> bo
 
 
 def _entry(status: str, headers: list[tuple[str, str]], body: bytes) -> Entry:
-    """What the app sent, ready to send again (Date is set afresh each time)."""
+    """What the app sent, ready to send again (Date is set afresh each time). Plain lists,
+    not werkzeug's Headers: every miss makes one, a rendition's too (≈ 50 → 10 µs)."""
     kept = [(name, value) for name, value in headers if name.lower() != "date"]
-    found = Headers(kept)
-    etag_header = found.get("ETag")
-    short = Headers(kept)
-    remove_entity_headers(short)
-    # As the app answers a 304: without surrogate keys, which a cache tier would merge over
-    # the stored object's (api.surrogate).
-    short.remove(SURROGATE_HEADER)
+    etag_header = last_modified = coding = None
+    # As the app answers a 304: without entity headers (werkzeug's remove_entity_headers)
+    # and without surrogate keys, which a cache tier would merge over the stored object's
+    # (api.surrogate).
+    short = []
+    for name, value in kept:
+        lowered = name.lower()
+        if lowered == "etag":
+            etag_header = value if etag_header is None else etag_header
+        elif lowered == "last-modified":
+            last_modified = value if last_modified is None else last_modified
+        elif lowered == "content-encoding":
+            coding = value if coding is None else coding
+        if lowered == _SURROGATE or (is_entity_header(lowered) and lowered not in _ENTITY_KEPT):
+            continue
+        short.append((name, value))
     size = len(body) + sum(len(n) + len(v) for n, v in kept) * 4 + _ENTRY_OVERHEAD
     etag = unquote_etag(etag_header)[0] if etag_header else None
-    coding = found.get("Content-Encoding")
     identity = None
-    identity_short = Headers(short)
+    identity_short = short
     if etag and coding and etag.endswith(f":{coding}"):
         identity = etag[: -len(coding) - 1]
-        identity_short["ETag"] = f'"{identity}"'
+        identity_short = _with_etag(short, f'"{identity}"')
     return Entry(
         status=status,
         headers=kept,
-        headers_304=list(short.items()),
+        headers_304=short,
         body=body,
         etag=etag,
         etag_header=etag_header,
         identity_etag=identity,
-        identity_304=list(identity_short.items()),
-        last_modified=found.get("Last-Modified"),
+        identity_304=identity_short,
+        last_modified=last_modified,
         size=size,
     )
+
+
+def _with_etag(headers: list[tuple[str, str]], etag: str) -> list[tuple[str, str]]:
+    """`headers` with its ETag set to `etag` where the first one stood (as Headers.set)."""
+    out: list[tuple[str, str]] = []
+    placed = False
+    for name, value in headers:
+        if name.lower() == "etag":
+            if not placed:
+                out.append(("ETag", etag))
+                placed = True
+            continue
+        out.append((name, value))
+    if not placed:
+        out.append(("ETag", etag))
+    return out
 
 
 def _keepable(headers: list[tuple[str, str]]) -> bool:
