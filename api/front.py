@@ -47,6 +47,13 @@ GRANIAN_DEFAULTS = {
     "GRANIAN_RESPAWN_FAILED_WORKERS": "true",
     "GRANIAN_WORKERS_KILL_TIMEOUT": "5",
     "GRANIAN_LOG_LEVEL": "warning",
+    # glibc's malloc in the workers. A prefix search over 100k articles ("sanctions"*)
+    # merges its doclists in a buffer of ≈ 23 MB; freeing it raises glibc's mmap threshold
+    # to that size, so later big buffers come from an arena and stay there: workers grew
+    # from 93 to 140 MB (bench/README.md, round 4). A fixed threshold gives them back when
+    # freed (arena_max=2 as well changed nothing). No throughput change was measured (hot,
+    # random and search cases at 100k, alternated).
+    "GLIBC_TUNABLES": "glibc.malloc.mmap_threshold=131072:glibc.malloc.trim_threshold=131072",
 }
 
 

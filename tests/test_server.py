@@ -27,7 +27,7 @@ from pathlib import Path
 
 import pytest
 
-from api.front import find_nginx
+from api.front import find_nginx, granian_env
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -389,3 +389,30 @@ def test_forwarded_for_from_a_client_is_not_who_the_client_is(server: Running) -
         )
         statuses.add(raw_exchange(server, request).status)
     assert 429 in statuses, statuses
+
+
+def test_workers_get_a_fixed_malloc_threshold_unless_the_environment_says_otherwise(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Without it a worker kept each prefix search's ≈ 23 MB buffer (bench/README.md, round 4).
+    monkeypatch.delenv("GLIBC_TUNABLES", raising=False)
+    assert "glibc.malloc.mmap_threshold=131072" in granian_env()["GLIBC_TUNABLES"].split(":")
+    monkeypatch.setenv("GLIBC_TUNABLES", "glibc.malloc.arena_max=1")
+    assert granian_env()["GLIBC_TUNABLES"] == "glibc.malloc.arena_max=1"
+
+
+def test_the_workers_run_with_that_environment(server: Running) -> None:
+    if "GLIBC_TUNABLES" in os.environ:
+        pytest.skip("GLIBC_TUNABLES is set here: the server keeps it")
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            cmdline = (entry / "cmdline").read_bytes()
+            environ = (entry / "environ").read_bytes()
+        except OSError:
+            continue
+        if b"granian" in cmdline and f"PORT={server.port}\0".encode() in environ:
+            found.append(environ)
+    assert found, "no granian process of this server"
+    # glibc may cut the variable where it parsed it; the first tunable is always there.
+    assert all(b"\0GLIBC_TUNABLES=glibc.malloc.mmap_threshold=131072" in e for e in found)
