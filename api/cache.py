@@ -32,7 +32,7 @@ built), `If-Modified-Since` against its Last-Modified. A 304 builds nothing. Req
 with `If-Match` or `If-Unmodified-Since` go to the app, which answers 412 as a problem.
 
 Per worker, in memory, least recently used out first, bounded by bytes
-(`FLASK_RESPONSE_CACHE_BYTES`, 16 MiB; 0 turns the cache off). Shared by a worker's
+(`FLASK_RESPONSE_CACHE_BYTES`, 8 MiB; 0 turns the cache off). Shared by a worker's
 threads behind one lock.
 """
 
@@ -55,11 +55,13 @@ from .store import pagination
 from .store.pagination import content_version as current_version
 from .surrogate import HEADER as SURROGATE_HEADER
 
-# 16 MiB: a worker is ≈ 69 MB without it, and the issue's limit is 100 MB per worker. Full,
-# it costs more than its count (≈ 1.25×: allocator overhead): measured after random
-# articles over 2,000, 32 MiB gave workers of 106–111 MB, 16 MiB 89 MB (15:15 UTC). A miss
-# of an article is a rendition now (api/renditions.py, ≈ 0.1 ms), so memory is for the hot.
-DEFAULT_BYTES = 16 * 1024 * 1024
+# 8 MiB (≈ 650 articles): the issue's limit is 100 MB per worker. Full, the cache costs more
+# than its count (≈ 1.25×: allocator overhead). Measured after the bench's cases twice over
+# at 100k articles (round 4, bench/README.md): 16 MiB gave workers of 94–95 MB, 8 MiB
+# 84–87 MB; the 10k bench run with 16 MiB had one of 98 MB. A miss of an article is a
+# rendition (api/renditions.py, ≈ 0.1 ms), so memory is for the hot: a random article over
+# 10k was a memory hit ≈ 10 % of the time at 16 MiB, and is a rendition otherwise.
+DEFAULT_BYTES = 8 * 1024 * 1024
 CACHEABLE = "api.response_cache.public"  # set in the WSGI environ by api.http
 CACHED_PREFIXES = ("/v1",)
 UNCACHED_PREFIXES = ("/v1/sync",)
