@@ -33,10 +33,12 @@ DEFAULTS: dict[str, object] = {
     "FRONT_PROXY": False,
     "COMPRESS_MIN_SIZE": 500,
     # Article responses kept in <database>-renditions.db (api/renditions.py): on or off, the
-    # file's bound, and how long a reader waits to store one before giving up.
+    # file's bound, and how long a reader waits to store one before giving up; and whether
+    # `flask serve` runs `flask renditions warm` at idle priority when it starts.
     "RENDITIONS": True,
     "RENDITIONS_MAX_BYTES": 4 * 1024**3,
     "RENDITIONS_BUSY_TIMEOUT_MS": 20,
+    "RENDITIONS_WARM_ON_START": True,
     # Writes per key (one editor's tool makes 60 a minute), and invalid keys per address.
     "WRITE_RATE_LIMIT": "60 per minute",
     "AUTH_FAILURE_RATE_LIMIT": "20 per minute",

@@ -117,7 +117,27 @@ def serve(config: Mapping[str, Any], host: str, port: int, *, front: bool = True
             granian_command(f"--uds {shlex.quote(str(socket))} --uds-permissions 666")
         )
         nginx_argv = [nginx, "-e", "stderr", "-p", folder, "-c", str(conf), "-g", "daemon off;"]
-        return run_pair(app, granian_env(FLASK_FRONT_PROXY="1"), nginx_argv, socket)
+        helpers = [warm_command()] if warms_on_start(config) else []
+        return run_pair(app, granian_env(FLASK_FRONT_PROXY="1"), nginx_argv, socket, helpers)
+
+
+def warms_on_start(config: Mapping[str, Any]) -> bool:
+    return bool(config.get("RENDITIONS_WARM_ON_START", True)) and bool(
+        current_app.extensions.get("renditions")
+    )
+
+
+def warm_command() -> list[str]:
+    """`flask renditions warm` for this app: after a deploy (a new code digest) or a seed by
+    another process, every article's response is stored again before readers ask for it.
+    A store already current costs one query (api.renditions.stale_articles)."""
+    return [sys.executable, "-m", "flask", "--app", "api:create_app", "renditions", "warm"]
+
+
+def _idle_priority() -> None:
+    """In a helper, before exec: the lowest CPU priority, so readers always come first."""
+    os.nice(19)
+    _die_with_parent()
 
 
 def _die_with_parent() -> None:
@@ -126,12 +146,20 @@ def _die_with_parent() -> None:
         ctypes.CDLL(None).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
 
 
-def run_pair(app: list[str], app_env: dict[str, str], front: list[str], socket: Path) -> int:
+def run_pair(
+    app: list[str],
+    app_env: dict[str, str],
+    front: list[str],
+    socket: Path,
+    helpers: list[list[str]] | None = None,
+) -> int:
     """granian, then nginx once granian's socket is there (no 503s while the app loads),
     both in this process's group, so a signal to the group reaches them as it reaches a
     single server (honcho's manager starts each in a session of its own, which a SIGSTOP
     or SIGKILL of the group would miss). SIGTERM or SIGINT stops both; either one ending
-    stops the other. The exit status is the first one to end's, or 0 when stopped."""
+    stops the other. The exit status is the first one to end's, or 0 when stopped.
+    `helpers` start with nginx, at idle priority; their ending stops nothing, and they are
+    stopped with the pair."""
     stopping: list[int] = []
 
     def stop(signum: int, frame: object) -> None:
@@ -140,12 +168,15 @@ def run_pair(app: list[str], app_env: dict[str, str], front: list[str], socket: 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
     children = [subprocess.Popen(app, env=app_env, preexec_fn=_die_with_parent)]
+    started: list[subprocess.Popen[bytes]] = []
     status: int | None = None
     while status is None and not stopping:
         if len(children) == 1 and socket.exists():
             children.append(subprocess.Popen(front, preexec_fn=_die_with_parent))
+            started = [subprocess.Popen(argv, preexec_fn=_idle_priority) for argv in helpers or ()]
         status = next((c.returncode for c in children if c.poll() is not None), None)
         time.sleep(0.1)
+    children += started
     for child in children:
         if child.poll() is None:
             child.terminate()

@@ -445,6 +445,24 @@ def test_warm_renders_every_visible_article(tmp_path: Path) -> None:
         url = f"/v1/articles/{article_id}{ALL_PARTS}"
         assert exchange(apps.client, url) == exchange(apps.oracle, url)
     assert apps.store.hits - hits == 5
+    # Only what a write made out of date is rendered again: an edited article, and one
+    # whose row was taken away; a slug is another URL, so another variant.
+    db = connect(apps.database)
+    try:
+        write_document(db, make_document(2, slug="warm-2", issue=1, lede="A new lede."))
+    finally:
+        db.close()
+    store = sqlite3.connect(apps.store.store.path)
+    with store:
+        store.execute("DELETE FROM renditions WHERE key LIKE ?", (f"%/v1/articles/{ids[3]}?%",))
+    store.close()
+    again = runner.invoke(args=["renditions", "warm"]).output
+    assert "5 articles: 2 rendered, 3 already current" in again
+    by_slug = runner.invoke(args=["renditions", "warm", "--by", "slug"]).output
+    assert "5 articles: 5 rendered, 0 already current" in by_slug
+    url = f"/v1/articles/warm-2{ALL_PARTS}"
+    assert exchange(apps.client, url) == exchange(apps.oracle, url)
+    assert b"A new lede." in exchange(apps.client, url)[2]
     assert "renditions deleted" in runner.invoke(args=["renditions", "clear"]).output
 
 

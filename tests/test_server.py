@@ -10,6 +10,7 @@ itself) and check that every answer is problem+json a browser can read (CORS).
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import json
 import os
@@ -18,6 +19,7 @@ import shlex
 import shutil
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -27,7 +29,12 @@ from pathlib import Path
 
 import pytest
 
-from api.front import find_nginx, granian_env
+from api import create_app
+from api.db import connect, init_db
+from api.front import find_nginx, granian_env, warms_on_start
+from api.importer.write import write_document
+from api.renditions import store_path
+from tests.factories import make_document
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -56,8 +63,9 @@ class Running:
         return http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
+@contextlib.contextmanager
+def running_server(database: Path, log: Path, **extra: str) -> Iterator[Running]:
+    """The Procfile's web: command on a free port, until the block ends."""
     command = web_command()
     path = f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"
     if not shutil.which(shlex.split(command)[0], path=path):
@@ -70,14 +78,10 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
         HOST="127.0.0.1",
         PORT=str(port),
         PATH=path,
-        FLASK_DATABASE=str(tmp_path_factory.mktemp("server") / "content.db"),
-        # Low enough to reach in a test: refused writes count once (the front's replays).
-        # Rate-limit counters live in each granian worker: one worker, so they add up here.
-        FLASK_WRITE_RATE_LIMIT="3 per minute",
-        GRANIAN_WORKERS="1",
+        FLASK_DATABASE=str(database),
         PYTHONPATH=str(ROOT),
+        **extra,
     )
-    log = tmp_path_factory.mktemp("server-log") / "server.log"
     with log.open("wb") as out:
         process = subprocess.Popen(
             ["sh", "-c", f"exec {command}"],
@@ -102,7 +106,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
             if process.poll() is not None or time.monotonic() > deadline:
                 pytest.fail(f"the server did not start:\n{log.read_text()}")
             time.sleep(0.1)
-        yield Running(port, int(env["GRANIAN_WORKERS"]), Path(env["FLASK_DATABASE"]))
+        yield Running(port, int(env.get("GRANIAN_WORKERS", "2")), database)
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         try:
@@ -110,6 +114,21 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait(5)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
+    database = tmp_path_factory.mktemp("server") / "content.db"
+    log = tmp_path_factory.mktemp("server-log") / "server.log"
+    with running_server(
+        database,
+        log,
+        # Low enough to reach in a test: refused writes count once (the front's replays).
+        # Rate-limit counters live in each granian worker: one worker, so they add up here.
+        FLASK_WRITE_RATE_LIMIT="3 per minute",
+        GRANIAN_WORKERS="1",
+    ) as running:
+        yield running
 
 
 def test_idle_connections_do_not_stall_the_server(server: Running) -> None:
@@ -416,3 +435,42 @@ def test_the_workers_run_with_that_environment(server: Running) -> None:
     assert found, "no granian process of this server"
     # glibc may cut the variable where it parsed it; the first tunable is always there.
     assert all(b"\0GLIBC_TUNABLES=glibc.malloc.mmap_threshold=131072" in e for e in found)
+
+
+def test_the_server_stores_every_articles_response_when_it_starts(tmp_path: Path) -> None:
+    # A database seeded by another process (or a deploy: a new code digest puts every
+    # stored row out of date): the first random reads must already be lookups.
+    database = tmp_path / "content.db"
+    init_db(database)
+    db = connect(database)
+    try:
+        for n in range(1, 4):
+            write_document(db, make_document(n, slug=f"warm-start-{n}", issue=1))
+    finally:
+        db.close()
+    with running_server(database, tmp_path / "server.log", GRANIAN_WORKERS="1"):
+        deadline = time.monotonic() + 30
+        rows = 0
+        while time.monotonic() < deadline:
+            with (
+                contextlib.suppress(sqlite3.Error),
+                contextlib.closing(sqlite3.connect(store_path(str(database)))) as store,
+            ):
+                rows = store.execute("SELECT COUNT(*) FROM renditions").fetchone()[0]
+            if rows == 3:
+                break
+            time.sleep(0.2)
+        assert rows == 3, (tmp_path / "server.log").read_text()
+        assert "3 articles: 3 rendered, 0 already current" in (tmp_path / "server.log").read_text()
+
+
+def test_warming_at_start_follows_the_configuration(tmp_path: Path) -> None:
+    database = str(tmp_path / "content.db")
+    for config, warms in (
+        ({}, True),
+        ({"RENDITIONS_WARM_ON_START": False}, False),
+        ({"RENDITIONS": False}, False),  # the caches-off bench server: nothing to warm
+    ):
+        app = create_app({"DATABASE": database, "TESTING": True, **config})
+        with app.app_context():
+            assert warms_on_start(app.config) is warms, config
