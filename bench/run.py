@@ -6,7 +6,8 @@
 1. Seeds a synthetic corpus through our real writer (bench/corpus.py, in a child
    process so its peak memory is its own).
 2. Serves it with the production command (the ``web:`` line of the Procfile), the
-   same SQLite file with Datasette, and our own article bytes as a file with nginx.
+   same SQLite file with Datasette, and our own article bytes as a file with nginx; and
+   the production command again with both caches off (what a built 200 costs).
 3. Loads each case with wrk (loopback, BENCH_SECONDS each, BENCH_CONNECTIONS).
 4. Prints one table and writes it as JSON under bench/results/.
 
