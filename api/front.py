@@ -175,6 +175,7 @@ def run_pair(
             children.append(subprocess.Popen(front, preexec_fn=_die_with_parent))
             started = [subprocess.Popen(argv, preexec_fn=_idle_priority) for argv in helpers or ()]
         status = next((c.returncode for c in children if c.poll() is not None), None)
+        started = [helper for helper in started if helper.poll() is None]  # reaped once done
         time.sleep(0.1)
     children += started
     for child in children:

@@ -58,6 +58,7 @@ class Running:
     port: int
     workers: int
     database: Path
+    pid: int = 0  # the launcher's
 
     def connection(self, timeout: float = 3.0) -> http.client.HTTPConnection:
         return http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
@@ -106,7 +107,7 @@ def running_server(database: Path, log: Path, **extra: str) -> Iterator[Running]
             if process.poll() is not None or time.monotonic() > deadline:
                 pytest.fail(f"the server did not start:\n{log.read_text()}")
             time.sleep(0.1)
-        yield Running(port, int(env.get("GRANIAN_WORKERS", "2")), database)
+        yield Running(port, int(env.get("GRANIAN_WORKERS", "2")), database, process.pid)
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         try:
@@ -448,7 +449,7 @@ def test_the_server_stores_every_articles_response_when_it_starts(tmp_path: Path
             write_document(db, make_document(n, slug=f"warm-start-{n}", issue=1))
     finally:
         db.close()
-    with running_server(database, tmp_path / "server.log", GRANIAN_WORKERS="1"):
+    with running_server(database, tmp_path / "server.log", GRANIAN_WORKERS="1") as running:
         deadline = time.monotonic() + 30
         rows = 0
         while time.monotonic() < deadline:
@@ -462,6 +463,15 @@ def test_the_server_stores_every_articles_response_when_it_starts(tmp_path: Path
             time.sleep(0.2)
         assert rows == 3, (tmp_path / "server.log").read_text()
         assert "3 articles: 3 rendered, 0 already current" in (tmp_path / "server.log").read_text()
+        # The warm has ended, and the launcher has reaped it: no zombie is left.
+        time.sleep(0.5)
+        states = []
+        for entry in Path("/proc").iterdir():
+            with contextlib.suppress(OSError, IndexError, ValueError):
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+                if int(fields[1]) == running.pid:
+                    states.append(fields[0])
+        assert states and "Z" not in states, states
 
 
 def test_warming_at_start_follows_the_configuration(tmp_path: Path) -> None:
