@@ -477,8 +477,8 @@ def stale_articles(
 ) -> tuple[int, list[str]]:
     """How many articles are visible, and the refs (`by`: id or slug) of those whose
     variant (`environ_for(ref)`) has no current row: one query over both files, as
-    `_current` judges a row, so a store that is current costs no render and no lookup
-    through the app (100k articles: well under a second, not a middleware call each)."""
+    `_current` judges a row, so a store that is current costs no render and no call
+    through the middleware for each article (100k articles: ≈ 2.4 s wall, 1.3 s CPU)."""
     key = middleware.key(environ_for(_PLACEHOLDER))
     if key is None or key.count(_PLACEHOLDER) != 1:
         raise click.ClickException("that variant is not one the rendition store keeps")
