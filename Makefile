@@ -19,7 +19,6 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/activate
 serve: $(VENV)/.installed  ## set up, seed an empty database, serve on 127.0.0.1:5000 with the worker
 	bash scripts/ensure-nginx.sh  # the production server's front (api/front.py)
 	$(BIN)/flask seed --if-empty
-	$(BIN)/flask renditions warm  # every article's response stored: a first read is a lookup
 	PATH="$(CURDIR)/$(BIN):$$PATH" HOST=$(HOST) \
 		FLASK_PUBLIC_BASE_URL=$${FLASK_PUBLIC_BASE_URL:-http://$(HOST):$(PORT)} \
 		$(BIN)/honcho start --port $(PORT) -f Procfile

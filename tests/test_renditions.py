@@ -418,7 +418,7 @@ def test_warm_renders_every_visible_article(tmp_path: Path) -> None:
         write_document(db, make_document(9, slug="warm-draft", issue=1, status="draft"))
     finally:
         db.close()
-    # In another process, as `make serve` or the bench would: its rows serve this one.
+    # In another process, as `flask serve` at start or the bench would: its rows serve this one.
     env = {
         **os.environ,
         "FLASK_DATABASE": str(apps.database),
