@@ -632,8 +632,9 @@ def main() -> None:
         )
         port = free_port()
         env = app_env(database, port)
-        # What `make serve` does after seeding: store every article's response (renditions),
-        # so the first random read of each is a lookup too. Its time is part of the report.
+        # What `flask serve` starts by itself at idle priority: store every article's
+        # response (renditions). Done first here, so the first random read of each is a
+        # lookup and the server's own warm finds the store current. Its time is reported.
         started = time.monotonic()
         warm = subprocess.run(
             [sys.executable, "-m", "flask", "renditions", "warm"],
