@@ -19,8 +19,13 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from werkzeug.datastructures import Headers
+from werkzeug.http import remove_entity_headers, unquote_etag
 from werkzeug.serving import make_server
 
+from api.cache import _entry as cache_entry
 from api.db import connect
 from api.http import body_etag
 from api.importer.write import write_document
@@ -557,3 +562,56 @@ def test_a_url_with_a_cache_buster_is_not_kept(apps: Apps) -> None:
         busted = f"{ARTICLE}{ALL_PARTS}&_={n}"
         assert exchange(apps.client, busted) == exchange(apps.oracle, busted)
     assert len(apps.cache) == kept
+
+
+def _entry_by_werkzeug(headers: list[tuple[str, str]]) -> tuple[Any, ...]:
+    """What api.cache._entry made with werkzeug's Headers before it was plain lists: the
+    reference its 304 headers, ETags and Last-Modified must keep matching."""
+    kept = [(name, value) for name, value in headers if name.lower() != "date"]
+    found = Headers(kept)
+    etag_header = found.get("ETag")
+    short = Headers(kept)
+    remove_entity_headers(short)
+    short.remove("xkey")
+    etag = unquote_etag(etag_header)[0] if etag_header else None
+    coding = found.get("Content-Encoding")
+    identity = None
+    identity_short = Headers(short)
+    if etag and coding and etag.endswith(f":{coding}"):
+        identity = etag[: -len(coding) - 1]
+        identity_short["ETag"] = f'"{identity}"'
+    return (
+        kept,
+        list(short.items()),
+        etag,
+        etag_header,
+        identity,
+        list(identity_short.items()),
+        found.get("Last-Modified"),
+    )
+
+
+_HEADER_NAMES = st.sampled_from(
+    ["ETag", "etag", "Content-Type", "Content-Length", "Content-Encoding", "content-encoding",
+     "Last-Modified", "xkey", "XKey", "Vary", "Date", "Expires", "Cache-Control", "Allow",
+     "Content-Location", "X-Other"]
+)  # fmt: skip
+_HEADER_VALUES = st.sampled_from(
+    ['"abc"', '"abc:gzip"', 'W/"x:gzip"', "gzip", "br", "v", "", "Tue, 01 Dec 2026 14:44:55 GMT"]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(_HEADER_NAMES, _HEADER_VALUES), max_size=10))
+def test_an_entry_is_what_werkzeugs_headers_made(headers: list[tuple[str, str]]) -> None:
+    entry = cache_entry("200 OK", headers, b"body")
+    made = (
+        entry.headers,
+        entry.headers_304,
+        entry.etag,
+        entry.etag_header,
+        entry.identity_etag,
+        entry.identity_304,
+        entry.last_modified,
+    )
+    assert made == _entry_by_werkzeug(headers)
