@@ -115,6 +115,8 @@ class Result:
     requests: int
     errors: int
     non_2xx_3xx: int
+    # The serving processes' RSS right after the case (JSON only): what made memory grow.
+    rss_after_mb: list[float] = field(default_factory=list)
 
 
 # --- processes -------------------------------------------------------------------------
@@ -370,6 +372,7 @@ def run_wrk(server: Server, case: Case, folder: Path, articles: int) -> Result:
         requests=report["requests"],
         errors=report["errors"],
         non_2xx_3xx=report["status_errors"],
+        rss_after_mb=server.worker_rss_mb(),
     )
 
 
